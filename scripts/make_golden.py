@@ -1,0 +1,212 @@
+"""Generate golden report data by running real SCALE-Sim 3.0.0.
+
+Run with the interpreter of a virtualenv that has ``scalesim==3.0.0`` and numpy 2.3.x
+(``bash scripts/setup_scalesim.sh`` makes one at ``.venv-scalesim``)::
+
+    .venv-scalesim/bin/python scripts/make_golden.py random --count 300
+    .venv-scalesim/bin/python scripts/make_golden.py network --topology alexnet --preset paper
+
+Each case is one SCALE-Sim run; its inputs and the three reports (as SCALE-Sim wrote them) are
+appended as one JSON line to ``tests/golden/<suite>.jsonl``. The script is resumable: case ids
+already present in the output file are skipped, and a case is written only once it finished.
+It imports nothing from simcoder, so the golden data cannot inherit our bugs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
+SHARED = ROOT.parent / "shared" / "reference" / "scalesim"
+
+CFG_TEMPLATE = """[general]
+run_name = golden
+
+[architecture_presets]
+ArrayHeight: {rows}
+ArrayWidth: {cols}
+IfmapSramSzkB: {ifmap_kb}
+FilterSramSzkB: {filter_kb}
+OfmapSramSzkB: {ofmap_kb}
+IfmapOffset: 0
+FilterOffset: 10000000
+OfmapOffset: 20000000
+Bandwidth : {bandwidth}
+Dataflow : {dataflow}
+ReadRequestBuffer: 32
+WriteRequestBuffer: 32
+
+[layout]
+IfmapCustomLayout: False
+IfmapSRAMBankBandwidth: {ifmap_bank_bw}
+IfmapSRAMBankNum: {ifmap_bank_num}
+IfmapSRAMBankPort: 2
+FilterCustomLayout: False
+FilterSRAMBankBandwidth: {filter_bank_bw}
+FilterSRAMBankNum: {filter_bank_num}
+FilterSRAMBankPort: 2
+
+[sparsity]
+SparsitySupport : false
+SparseRep : ellpack_block
+OptimizedMapping : false
+BlockSize : 8
+RandomNumberGeneratorSeed : 40
+
+[run_presets]
+InterfaceBandwidth: {mode}
+UseRamulatorTrace: False
+"""
+
+PRESETS = {
+    "paper": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="os"),
+}
+
+
+def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
+    """Run SCALE-Sim once in-process; return the three reports as lists of raw rows."""
+    from scalesim.scale_sim import scalesim  # noqa: PLC0415 (only in the SCALE-Sim venv)
+
+    full = dict(bandwidth=10, ifmap_bank_bw=10, filter_bank_bw=10, ifmap_bank_num=10,
+                filter_bank_num=10, mode="CALC")
+    full.update(config)
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        (t / "c.cfg").write_text(CFG_TEMPLATE.format(**full))
+        header = "Layer, M, N, K,\n" if gemm else (
+            "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+            "Num Filter, Strides,\n")
+        rows = "".join(", ".join(str(x) for x in layer) + ",\n" for layer in layers)
+        (t / "topo.csv").write_text(header + rows)
+        layout = SHARED / "configs" / "v3" / "layout_test.csv"
+        sim = scalesim(save_disk_space=True, verbose=False, config=str(t / "c.cfg"),
+                       topology=str(t / "topo.csv"), layout=str(layout),
+                       input_type_gemm=gemm)
+        with contextlib.redirect_stdout(io.StringIO()):
+            sim.run_scale(top_path=str(t / "out"))
+        out = t / "out" / "golden"
+        return {name: (out / f"{name}.csv").read_text().splitlines()
+                for name in ("COMPUTE_REPORT", "BANDWIDTH_REPORT", "DETAILED_ACCESS_REPORT")}
+
+
+def random_layer(rng: random.Random, gemm: bool, dp: bool, idx: int) -> list:
+    if gemm:
+        return [f"g{idx}", rng.randint(1, 40), rng.randint(1, 40), rng.randint(1, 60)]
+    h = rng.randint(1, 16)
+    w = rng.randint(1, 16)
+    r = rng.randint(1, min(h, 5))
+    s = rng.randint(1, min(w, 5))
+    c = rng.randint(1, 3) if dp else rng.randint(1, 8)
+    m = rng.randint(1, 40)
+    stride = rng.randint(1, 3)
+    name = f"DP{idx}" if dp else f"conv{idx}"
+    return [name, h, w, r, s, c, m, stride]
+
+
+def random_config(rng: random.Random, mode: str) -> dict:
+    shapes = [(4, 4), (8, 8), (16, 16), (32, 32), (8, 16), (16, 4), (5, 7), (3, 12), (2, 2)]
+    rows, cols = rng.choice(shapes)
+    kbs = [1, 1, 2, 3, 4, 8, 64]
+    cfg = dict(rows=rows, cols=cols, ifmap_kb=rng.choice(kbs), filter_kb=rng.choice(kbs),
+               ofmap_kb=rng.choice(kbs), dataflow=rng.choice(["os", "ws", "is"]), mode=mode)
+    if mode == "USER":
+        cfg.update(bandwidth=rng.choice([1, 2, 4, 10, 32]),
+                   ifmap_bank_bw=rng.choice([1, 2, 5, 10, 20]),
+                   filter_bank_bw=rng.choice([1, 2, 5, 10, 20]),
+                   ifmap_bank_num=rng.choice([1, 2, 10]),
+                   filter_bank_num=rng.choice([1, 2, 10]))
+    return cfg
+
+
+def existing_ids(path: Path) -> set[str]:
+    if not path.exists():
+        return set()
+    return {json.loads(line)["id"] for line in path.read_text().splitlines() if line.strip()}
+
+
+def append(path: Path, record: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as f:
+        f.write(json.dumps(record, separators=(",", ":")) + "\n")
+
+
+def cmd_random(args: argparse.Namespace) -> None:
+    path = GOLDEN / f"random_{args.mode.lower()}.jsonl"
+    done = existing_ids(path)
+    for i in range(args.count):
+        case_id = f"{args.mode.lower()}-{args.seed}-{i}"
+        if case_id in done:
+            continue
+        rng = random.Random(f"{args.seed}-{i}")
+        gemm = rng.random() < 0.2
+        dp = (not gemm) and rng.random() < 0.15
+        layers = [random_layer(rng, gemm, dp, j) for j in range(rng.randint(1, 2))]
+        config = random_config(rng, args.mode)
+        start = time.perf_counter()
+        try:
+            reports = run_case(config, layers, gemm)
+            error = None
+        except Exception as exc:  # SCALE-Sim itself fails on some inputs: record that, too
+            reports, error = None, f"{type(exc).__name__}: {exc}"
+        append(path, dict(id=case_id, config=config, gemm=gemm, layers=layers,
+                          reports=reports, scalesim_error=error,
+                          seconds=round(time.perf_counter() - start, 3)))
+        print(f"{case_id} {config['dataflow']} {config['rows']}x{config['cols']} "
+              f"{'error ' + error if error else 'ok'}", flush=True)
+
+
+def read_topology(name: str) -> tuple[list[list], bool]:
+    text = (SHARED / "topologies" / f"{name}.csv").read_text().splitlines()
+    gemm = name in ("NCF", "gpt2", "transformer_partial")
+    layers = []
+    for line in text[1:]:
+        fields = [f.strip() for f in line.split(",")]
+        if not any(fields):
+            continue
+        width = 4 if gemm else 8
+        layers.append([fields[0]] + [int(x) for x in fields[1:width]])
+    return layers, gemm
+
+
+def cmd_network(args: argparse.Namespace) -> None:
+    path = GOLDEN / "networks.jsonl"
+    case_id = f"{args.topology}-{args.preset}-{args.mode.lower()}"
+    if case_id in existing_ids(path):
+        print(f"{case_id} already done")
+        return
+    config = dict(PRESETS[args.preset], mode=args.mode)
+    layers, gemm = read_topology(args.topology)
+    start = time.perf_counter()
+    reports = run_case(config, layers, gemm)
+    append(path, dict(id=case_id, config=config, gemm=gemm, layers=layers, topology=args.topology,
+                      reports=reports, scalesim_error=None,
+                      seconds=round(time.perf_counter() - start, 3)))
+    print(f"{case_id} ok in {time.perf_counter() - start:.1f}s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("random", help="hundreds of small random layers")
+    r.add_argument("--count", type=int, default=300)
+    r.add_argument("--seed", type=int, default=1)
+    r.add_argument("--mode", choices=["CALC", "USER"], default="CALC")
+    n = sub.add_parser("network", help="one whole SCALE-Sim topology")
+    n.add_argument("--topology", required=True)
+    n.add_argument("--preset", default="paper", choices=sorted(PRESETS))
+    n.add_argument("--mode", choices=["CALC", "USER"], default="CALC")
+    args = p.parse_args(argv)
+    {"random": cmd_random, "network": cmd_network}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

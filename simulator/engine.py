@@ -1,0 +1,72 @@
+"""Wires mapping -> interconnect -> storage for one layer; a network is a map over layers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from simcoder.simulator.contracts import InterconnectModule, MappingModule, StorageModule
+from simcoder.simulator.registry import load_module
+from simcoder.simulator.types import Layer, LayerReport, NetworkReport, SimConfig
+
+
+@dataclass(frozen=True)
+class Modules:
+    mapping: MappingModule
+    interconnect: InterconnectModule
+    storage: StorageModule
+
+    @classmethod
+    def load(cls, mapping: str = "reference", interconnect: str = "reference",
+             storage: str = "reference") -> Modules:
+        return cls(load_module("mapping", mapping), load_module("interconnect", interconnect),
+                   load_module("storage", storage))
+
+
+def simulate_layer(layer: Layer, config: SimConfig, modules: Modules | None = None) -> LayerReport:
+    mods = modules or Modules.load()
+    mapping = mods.mapping.map(layer, config.array)
+    schedule = mods.interconnect.schedule(mapping)
+    storage = mods.storage.simulate(schedule, config.memory)
+    return LayerReport(
+        layer=layer,
+        total_cycles_incl_prefetch=storage.total_cycles_incl_prefetch,
+        total_cycles=storage.total_cycles,
+        stall_cycles=storage.stall_cycles,
+        overall_util_pct=layer.macs * 100 / (storage.total_cycles * config.array.num_pes),
+        mapping_efficiency_pct=mapping.mapping_efficiency * 100,
+        compute_util_pct=schedule.compute_utilization * 100,
+        ifmap_sram_reads=schedule.ifmap_sram_reads,
+        filter_sram_reads=schedule.filter_sram_reads,
+        ofmap_sram_writes=schedule.ofmap_sram_writes,
+        ifmap_sram_start_cycle=storage.ifmap_sram_start_cycle,
+        ifmap_sram_stop_cycle=storage.ifmap_sram_stop_cycle,
+        filter_sram_start_cycle=storage.filter_sram_start_cycle,
+        filter_sram_stop_cycle=storage.filter_sram_stop_cycle,
+        ofmap_sram_start_cycle=storage.ofmap_sram_start_cycle,
+        ofmap_sram_stop_cycle=storage.ofmap_sram_stop_cycle,
+        ifmap_dram_start_cycle=storage.ifmap_dram.start_cycle,
+        ifmap_dram_stop_cycle=storage.ifmap_dram.stop_cycle,
+        ifmap_dram_reads=storage.ifmap_dram.words,
+        filter_dram_start_cycle=storage.filter_dram.start_cycle,
+        filter_dram_stop_cycle=storage.filter_dram.stop_cycle,
+        filter_dram_reads=storage.filter_dram.words,
+        ofmap_dram_start_cycle=storage.ofmap_dram.start_cycle,
+        ofmap_dram_stop_cycle=storage.ofmap_dram.stop_cycle,
+        ofmap_dram_writes=storage.ofmap_dram.words,
+    )
+
+
+def simulate_network(layers: Iterable[Layer], config: SimConfig, modules: Modules | None = None,
+                     progress: Callable[[int, int, Layer], None] | None = None) -> NetworkReport:
+    """Simulate every layer; SCALE-Sim's depthwise (DP) layers run once per channel."""
+    from simcoder.simulator.compat.topology import expand_depthwise  # noqa: PLC0415
+
+    mods = modules or Modules.load()
+    expanded = expand_depthwise(list(layers))
+    reports = []
+    for i, layer in enumerate(expanded):
+        if progress is not None:
+            progress(i, len(expanded), layer)
+        reports.append(simulate_layer(layer, config, mods))
+    return NetworkReport(config, tuple(reports))

@@ -1,0 +1,1 @@
+"""Interconnect: per-fold timing of the systolic array and each operand's demand stream."""

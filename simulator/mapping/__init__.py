@@ -1,0 +1,1 @@
+"""Mapping: a layer onto the array (dataflow, folding)."""

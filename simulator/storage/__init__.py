@@ -1,0 +1,1 @@
+"""Storage: double-buffered SRAMs and the DRAM interface."""

@@ -1,0 +1,96 @@
+"""Load committed golden cases (real SCALE-Sim 3.0.0 runs) and compare our reports to them."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simcoder.simulator.compat.reports import render_reports
+from simcoder.simulator.engine import simulate_network
+from simcoder.simulator.types import (
+    ArrayConfig,
+    BandwidthMode,
+    Dataflow,
+    Layer,
+    MemoryConfig,
+    NetworkReport,
+    SimConfig,
+)
+
+GOLDEN = Path(__file__).parent / "golden"
+REPORTS = ("COMPUTE_REPORT", "BANDWIDTH_REPORT", "DETAILED_ACCESS_REPORT")
+
+
+@dataclass(frozen=True)
+class GoldenCase:
+    id: str
+    config: SimConfig
+    layers: list[Layer]
+    reports: dict[str, list[str]] | None
+    scalesim_error: str | None
+
+
+def load_cases(name: str) -> list[GoldenCase]:
+    path = GOLDEN / name
+    return [to_case(json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
+
+
+def to_case(rec: dict[str, Any]) -> GoldenCase:
+    c = rec["config"]
+    mode = BandwidthMode(c.get("mode", "CALC"))
+    memory = MemoryConfig(
+        c["ifmap_kb"], c["filter_kb"], c["ofmap_kb"], bandwidth_mode=mode,
+        ofmap_dram_words_per_cycle=c.get("bandwidth", 10),
+        ifmap_sram_bank_words_per_cycle=c.get("ifmap_bank_bw", 10),
+        filter_sram_bank_words_per_cycle=c.get("filter_bank_bw", 10),
+        ifmap_sram_banks=c.get("ifmap_bank_num", 10), filter_sram_banks=c.get("filter_bank_num", 10))
+    config = SimConfig(ArrayConfig(c["rows"], c["cols"], Dataflow(c["dataflow"])), memory)
+    if rec["gemm"]:
+        layers = [Layer.from_gemm(str(n), int(m), int(nn), int(k)) for n, m, nn, k in rec["layers"]]
+    else:
+        layers = [Layer(str(row[0]), *map(int, row[1:8]), depthwise="DP" in str(row[0]))
+                  for row in rec["layers"]]
+    return GoldenCase(rec["id"], config, layers, rec["reports"], rec["scalesim_error"])
+
+
+def _values(line: str) -> list[str]:
+    return [v.strip() for v in line.split(",")[:-1]]
+
+
+def differences(case: GoldenCase, report: NetworkReport) -> list[str]:
+    """Every field where our report differs from SCALE-Sim's (integers exact, floats 1e-9)."""
+    assert case.reports is not None
+    ours = render_reports(report)
+    diffs = []
+    for name in REPORTS:
+        want = case.reports[name]
+        got = ours[name + ".csv"].splitlines()
+        if len(want) != len(got):
+            diffs.append(f"{name}: {len(got) - 1} rows, SCALE-Sim has {len(want) - 1}")
+            continue
+        header = _values(want[0])
+        for w_line, g_line in zip(want[1:], got[1:], strict=True):
+            for col, w, g in zip(header, _values(w_line), _values(g_line), strict=True):
+                if not same_value(w, g):
+                    diffs.append(f"{name} layer {_values(w_line)[0]} {col}: ours {g}, "
+                                 f"SCALE-Sim {w}")
+    return diffs
+
+
+def same_value(want: str, got: str) -> bool:
+    if want == got:
+        return True
+    try:
+        w, g = float(want), float(got)
+    except ValueError:
+        return False
+    if w.is_integer() and "." not in want:
+        return w == g
+    return math.isclose(w, g, rel_tol=1e-9, abs_tol=0.0)
+
+
+def run_case(case: GoldenCase) -> NetworkReport:
+    return simulate_network(case.layers, case.config)

@@ -1,0 +1,1 @@
+"""Built-in workloads, written by us with the layer shapes of SCALE-Sim's topology files."""
