@@ -1,0 +1,5 @@
+import sys
+
+from simcoder.cli import main
+
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""The Python API of the simulator: the same as ``simcoder simulate``, without files."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from simcoder.presets import PRESETS
+from simcoder.simulator.compat import InputError
+from simcoder.simulator.compat.config import read_config
+from simcoder.simulator.compat.reports import write_reports
+from simcoder.simulator.compat.topology import read_topology
+from simcoder.simulator.engine import Modules, simulate_network
+from simcoder.simulator.types import Layer, NetworkReport, SimConfig
+from simcoder.workloads.builtin import GEMM_WORKLOADS, WORKLOADS, get_workload
+
+
+def resolve_config(config: str | Path | SimConfig) -> SimConfig:
+    """A SimConfig, a preset name, or a path to a SCALE-Sim .cfg file."""
+    if isinstance(config, SimConfig):
+        return config
+    text = str(config)
+    if text in PRESETS:
+        return PRESETS[text]
+    if not Path(text).exists():
+        raise InputError(text, f"no such config file or preset; presets: {', '.join(PRESETS)}")
+    return read_config(text)
+
+
+def resolve_layers(topology: str | Path | list[Layer], gemm: bool = False) -> list[Layer]:
+    """A list of layers, a built-in workload name, or a SCALE-Sim topology CSV."""
+    if isinstance(topology, list):
+        return topology
+    text = str(topology)
+    if text in WORKLOADS:
+        return get_workload(text)
+    if not Path(text).exists():
+        raise InputError(text, "no such topology file or built-in workload; workloads: "
+                         f"{', '.join(sorted(WORKLOADS))}")
+    return read_topology(text, gemm=gemm)
+
+
+def is_gemm_workload(name: str) -> bool:
+    return name in GEMM_WORKLOADS
+
+
+def simulate(config: str | Path | SimConfig, topology: str | Path | list[Layer], *,
+             gemm: bool = False, outdir: str | Path | None = None,
+             modules: Modules | None = None,
+             progress: Callable[[int, int, Layer], None] | None = None) -> NetworkReport:
+    """Simulate a network; with ``outdir``, also write SCALE-Sim's three report files there."""
+    cfg = resolve_config(config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        layers = resolve_layers(topology, gemm)
+    report = simulate_network(layers, cfg, modules, progress)
+    if outdir is not None:
+        write_reports(report, outdir)
+    return report
