@@ -74,28 +74,46 @@ PRESETS = {
 
 def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
     """Run SCALE-Sim once in-process; return the three reports as lists of raw rows."""
-    from scalesim.scale_sim import scalesim  # noqa: PLC0415 (only in the SCALE-Sim venv)
+    from scalesim.scale_sim import scalesim
 
-    full = dict(bandwidth=10, ifmap_bank_bw=10, filter_bank_bw=10, ifmap_bank_num=10,
-                filter_bank_num=10, mode="CALC")
+    full = dict(
+        bandwidth=10,
+        ifmap_bank_bw=10,
+        filter_bank_bw=10,
+        ifmap_bank_num=10,
+        filter_bank_num=10,
+        mode="CALC",
+    )
     full.update(config)
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         (t / "c.cfg").write_text(CFG_TEMPLATE.format(**full))
-        header = "Layer, M, N, K,\n" if gemm else (
-            "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
-            "Num Filter, Strides,\n")
+        header = (
+            "Layer, M, N, K,\n"
+            if gemm
+            else (
+                "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+                "Num Filter, Strides,\n"
+            )
+        )
         rows = "".join(", ".join(str(x) for x in layer) + ",\n" for layer in layers)
         (t / "topo.csv").write_text(header + rows)
         layout = SHARED / "configs" / "v3" / "layout_test.csv"
-        sim = scalesim(save_disk_space=True, verbose=False, config=str(t / "c.cfg"),
-                       topology=str(t / "topo.csv"), layout=str(layout),
-                       input_type_gemm=gemm)
+        sim = scalesim(
+            save_disk_space=True,
+            verbose=False,
+            config=str(t / "c.cfg"),
+            topology=str(t / "topo.csv"),
+            layout=str(layout),
+            input_type_gemm=gemm,
+        )
         with contextlib.redirect_stdout(io.StringIO()):
             sim.run_scale(top_path=str(t / "out"))
         out = t / "out" / "golden"
-        return {name: (out / f"{name}.csv").read_text().splitlines()
-                for name in ("COMPUTE_REPORT", "BANDWIDTH_REPORT", "DETAILED_ACCESS_REPORT")}
+        return {
+            name: (out / f"{name}.csv").read_text().splitlines()
+            for name in ("COMPUTE_REPORT", "BANDWIDTH_REPORT", "DETAILED_ACCESS_REPORT")
+        }
 
 
 def random_layer(rng: random.Random, gemm: bool, dp: bool, idx: int) -> list:
@@ -116,14 +134,23 @@ def random_config(rng: random.Random, mode: str) -> dict:
     shapes = [(4, 4), (8, 8), (16, 16), (32, 32), (8, 16), (16, 4), (5, 7), (3, 12), (2, 2)]
     rows, cols = rng.choice(shapes)
     kbs = [1, 1, 2, 3, 4, 8, 64]
-    cfg = dict(rows=rows, cols=cols, ifmap_kb=rng.choice(kbs), filter_kb=rng.choice(kbs),
-               ofmap_kb=rng.choice(kbs), dataflow=rng.choice(["os", "ws", "is"]), mode=mode)
+    cfg = dict(
+        rows=rows,
+        cols=cols,
+        ifmap_kb=rng.choice(kbs),
+        filter_kb=rng.choice(kbs),
+        ofmap_kb=rng.choice(kbs),
+        dataflow=rng.choice(["os", "ws", "is"]),
+        mode=mode,
+    )
     if mode == "USER":
-        cfg.update(bandwidth=rng.choice([1, 2, 4, 10, 32]),
-                   ifmap_bank_bw=rng.choice([1, 2, 5, 10, 20]),
-                   filter_bank_bw=rng.choice([1, 2, 5, 10, 20]),
-                   ifmap_bank_num=rng.choice([1, 2, 10]),
-                   filter_bank_num=rng.choice([1, 2, 10]))
+        cfg.update(
+            bandwidth=rng.choice([1, 2, 4, 10, 32]),
+            ifmap_bank_bw=rng.choice([1, 2, 5, 10, 20]),
+            filter_bank_bw=rng.choice([1, 2, 5, 10, 20]),
+            ifmap_bank_num=rng.choice([1, 2, 10]),
+            filter_bank_num=rng.choice([1, 2, 10]),
+        )
     return cfg
 
 
@@ -157,11 +184,23 @@ def cmd_random(args: argparse.Namespace) -> None:
             error = None
         except Exception as exc:  # SCALE-Sim itself fails on some inputs: record that, too
             reports, error = None, f"{type(exc).__name__}: {exc}"
-        append(path, dict(id=case_id, config=config, gemm=gemm, layers=layers,
-                          reports=reports, scalesim_error=error,
-                          seconds=round(time.perf_counter() - start, 3)))
-        print(f"{case_id} {config['dataflow']} {config['rows']}x{config['cols']} "
-              f"{'error ' + error if error else 'ok'}", flush=True)
+        append(
+            path,
+            dict(
+                id=case_id,
+                config=config,
+                gemm=gemm,
+                layers=layers,
+                reports=reports,
+                scalesim_error=error,
+                seconds=round(time.perf_counter() - start, 3),
+            ),
+        )
+        print(
+            f"{case_id} {config['dataflow']} {config['rows']}x{config['cols']} "
+            f"{'error ' + error if error else 'ok'}",
+            flush=True,
+        )
 
 
 def read_topology(name: str) -> tuple[list[list], bool]:
@@ -187,9 +226,19 @@ def cmd_network(args: argparse.Namespace) -> None:
     layers, gemm = read_topology(args.topology)
     start = time.perf_counter()
     reports = run_case(config, layers, gemm)
-    append(path, dict(id=case_id, config=config, gemm=gemm, layers=layers, topology=args.topology,
-                      reports=reports, scalesim_error=None,
-                      seconds=round(time.perf_counter() - start, 3)))
+    append(
+        path,
+        dict(
+            id=case_id,
+            config=config,
+            gemm=gemm,
+            layers=layers,
+            topology=args.topology,
+            reports=reports,
+            scalesim_error=None,
+            seconds=round(time.perf_counter() - start, 3),
+        ),
+    )
     print(f"{case_id} ok in {time.perf_counter() - start:.1f}s")
 
 

@@ -36,8 +36,11 @@ def resolve_layers(topology: str | Path | list[Layer], gemm: bool = False) -> li
     if text in WORKLOADS:
         return get_workload(text)
     if not Path(text).exists():
-        raise InputError(text, "no such topology file or built-in workload; workloads: "
-                         f"{', '.join(sorted(WORKLOADS))}")
+        raise InputError(
+            text,
+            "no such topology file or built-in workload; workloads: "
+            f"{', '.join(sorted(WORKLOADS))}",
+        )
     return read_topology(text, gemm=gemm)
 
 
@@ -45,10 +48,15 @@ def is_gemm_workload(name: str) -> bool:
     return name in GEMM_WORKLOADS
 
 
-def simulate(config: str | Path | SimConfig, topology: str | Path | list[Layer], *,
-             gemm: bool = False, outdir: str | Path | None = None,
-             modules: Modules | None = None,
-             progress: Callable[[int, int, Layer], None] | None = None) -> NetworkReport:
+def simulate(
+    config: str | Path | SimConfig,
+    topology: str | Path | list[Layer],
+    *,
+    gemm: bool = False,
+    outdir: str | Path | None = None,
+    modules: Modules | None = None,
+    progress: Callable[[int, int, Layer], None] | None = None,
+) -> NetworkReport:
     """Simulate a network; with ``outdir``, also write SCALE-Sim's three report files there."""
     cfg = resolve_config(config)
     with warnings.catch_warnings():

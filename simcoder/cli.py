@@ -18,19 +18,24 @@ class UserError(Exception):
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(header)]
-    line = "  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths,
-                                                                               strict=True)))
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
+    ]
+    line = "  ".join(
+        h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths, strict=True))
+    )
     out = [line, "-" * len(line)]
-    out += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths,
-                                                                                 strict=True)))
-            for r in rows]
+    out += [
+        "  ".join(
+            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
     return "\n".join(out)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from simcoder.api import is_gemm_workload, simulate  # noqa: PLC0415
+    from simcoder.api import is_gemm_workload, simulate
 
     gemm = args.gemm or is_gemm_workload(args.topology)
     started = time.perf_counter()
@@ -40,33 +45,58 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if show_progress:
             print(f"\r[{i + 1}/{n}] {layer.name[:40]:<40}", end="", file=sys.stderr, flush=True)
 
-    report = simulate(args.config, args.topology, gemm=gemm, outdir=args.outdir,
-                      progress=progress)
+    report = simulate(args.config, args.topology, gemm=gemm, outdir=args.outdir, progress=progress)
     if show_progress:
         print("\r" + " " * 50 + "\r", end="", file=sys.stderr)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps(report_json(report, seconds), indent=2))
         return 0
-    rows = [[r.layer.name, f"{r.total_cycles}", f"{r.stall_cycles}",
-             f"{r.overall_util_pct:.2f}", f"{r.mapping_efficiency_pct:.2f}",
-             f"{r.compute_util_pct:.2f}", f"{r.ifmap_dram_reads + r.filter_dram_reads}",
-             f"{r.ofmap_dram_writes}"] for r in report.layers]
-    print(_table(rows, ["layer", "cycles", "stalls", "util %", "map eff %", "compute util %",
-                        "DRAM reads", "DRAM writes"]))
+    rows = [
+        [
+            r.layer.name,
+            f"{r.total_cycles}",
+            f"{r.stall_cycles}",
+            f"{r.overall_util_pct:.2f}",
+            f"{r.mapping_efficiency_pct:.2f}",
+            f"{r.compute_util_pct:.2f}",
+            f"{r.ifmap_dram_reads + r.filter_dram_reads}",
+            f"{r.ofmap_dram_writes}",
+        ]
+        for r in report.layers
+    ]
+    print(
+        _table(
+            rows,
+            [
+                "layer",
+                "cycles",
+                "stalls",
+                "util %",
+                "map eff %",
+                "compute util %",
+                "DRAM reads",
+                "DRAM writes",
+            ],
+        )
+    )
     a = report.config.array
-    print(f"\n{len(report.layers)} layers, {report.total_cycles} cycles "
-          f"({report.total_stall_cycles} stalls), {report.total_macs} MACs on a "
-          f"{a.rows}x{a.cols} {a.dataflow.value.upper()} array, "
-          f"{report.config.memory.bandwidth_mode.value} bandwidth; simulated in {seconds:.2f} s")
+    print(
+        f"\n{len(report.layers)} layers, {report.total_cycles} cycles "
+        f"({report.total_stall_cycles} stalls), {report.total_macs} MACs on a "
+        f"{a.rows}x{a.cols} {a.dataflow.value.upper()} array, "
+        f"{report.config.memory.bandwidth_mode.value} bandwidth; simulated in {seconds:.2f} s"
+    )
     if args.outdir:
-        print(f"reports written to {args.outdir}/ (COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, "
-              "DETAILED_ACCESS_REPORT.csv)")
+        print(
+            f"reports written to {args.outdir}/ (COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, "
+            "DETAILED_ACCESS_REPORT.csv)"
+        )
     return 0
 
 
 def report_json(report: Any, seconds: float) -> dict[str, Any]:
-    from simcoder.simulator.compat.reports import (  # noqa: PLC0415
+    from simcoder.simulator.compat.reports import (
         bandwidth_row,
         compute_row,
         detail_row,
@@ -74,14 +104,25 @@ def report_json(report: Any, seconds: float) -> dict[str, Any]:
 
     layers = []
     for r in report.layers:
-        layers.append({"name": r.layer.name, "compute": compute_row(r),
-                       "bandwidth": bandwidth_row(r), "detail": detail_row(r)})
-    return {"total_cycles": report.total_cycles, "stall_cycles": report.total_stall_cycles,
-            "macs": report.total_macs, "seconds": round(seconds, 4), "layers": layers}
+        layers.append(
+            {
+                "name": r.layer.name,
+                "compute": compute_row(r),
+                "bandwidth": bandwidth_row(r),
+                "detail": detail_row(r),
+            }
+        )
+    return {
+        "total_cycles": report.total_cycles,
+        "stall_cycles": report.total_stall_cycles,
+        "macs": report.total_macs,
+        "seconds": round(seconds, 4),
+        "layers": layers,
+    }
 
 
 def cmd_workloads(args: argparse.Namespace) -> int:
-    from simcoder.workloads.builtin import (  # noqa: PLC0415
+    from simcoder.workloads.builtin import (
         GEMM_WORKLOADS,
         SCALESIM_FILES,
         WORKLOADS,
@@ -90,29 +131,48 @@ def cmd_workloads(args: argparse.Namespace) -> int:
     rows = []
     for name, fn in sorted(WORKLOADS.items()):
         layers = fn()
-        rows.append([name, "gemm" if name in GEMM_WORKLOADS else "conv", str(len(layers)),
-                     f"{sum(x.macs for x in layers):,}", SCALESIM_FILES[name] + ".csv"])
+        rows.append(
+            [
+                name,
+                "gemm" if name in GEMM_WORKLOADS else "conv",
+                str(len(layers)),
+                f"{sum(x.macs for x in layers):,}",
+                SCALESIM_FILES[name] + ".csv",
+            ]
+        )
     print(_table(rows, ["workload", "kind", "layers", "MACs", "SCALE-Sim file"]))
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from simcoder.simulator.checks.cli import run_checks  # noqa: PLC0415
+    from simcoder.simulator.checks.cli import run_checks
 
     return run_checks(args.modules, quick=args.quick, as_json=args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="simcoder", description=(
-        "Cycle-accurate, SCALE-Sim 3.0.0-exact DNN accelerator simulation, and the tools to "
-        "generate and verify simulators."))
+    p = argparse.ArgumentParser(
+        prog="simcoder",
+        description=(
+            "Cycle-accurate, SCALE-Sim 3.0.0-exact DNN accelerator simulation, and the tools to "
+            "generate and verify simulators."
+        ),
+    )
     p.add_argument("--version", action="version", version=f"simcoder {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("simulate", help="simulate a network and write SCALE-Sim's reports")
-    s.add_argument("-c", "--config", required=True,
-                   help="SCALE-Sim .cfg file or preset (paper, paper-ws, paper-is, tpu-calc)")
-    s.add_argument("-t", "--topology", required=True,
-                   help="SCALE-Sim topology CSV or built-in workload (see `simcoder workloads`)")
+    s.add_argument(
+        "-c",
+        "--config",
+        required=True,
+        help="SCALE-Sim .cfg file or preset (paper, paper-ws, paper-is, tpu-calc)",
+    )
+    s.add_argument(
+        "-t",
+        "--topology",
+        required=True,
+        help="SCALE-Sim topology CSV or built-in workload (see `simcoder workloads`)",
+    )
     s.add_argument("--gemm", action="store_true", help="the topology file has M, N, K rows")
     s.add_argument("-o", "--outdir", help="write the three report CSVs into this directory")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -120,8 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("workloads", help="list the built-in workloads")
     w.set_defaults(func=cmd_workloads)
     c = sub.add_parser("check-modules", help="check simulator modules against the reference")
-    c.add_argument("modules", nargs="*", metavar="KIND=SPEC",
-                   help="e.g. mapping=path/file.py:MyMapping (default: the reference modules)")
+    c.add_argument(
+        "modules",
+        nargs="*",
+        metavar="KIND=SPEC",
+        help="e.g. mapping=path/file.py:MyMapping (default: the reference modules)",
+    )
     c.add_argument("--quick", action="store_true", help="a smaller probe grid")
     c.add_argument("--json", action="store_true", help="print violations as JSON")
     c.set_defaults(func=cmd_check)
@@ -129,10 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from simcoder.simulator.compat import InputError  # noqa: PLC0415
-    from simcoder.simulator.registry import ModuleLoadError  # noqa: PLC0415
-    from simcoder.simulator.storage.read_buffer import ScaleSimFailure  # noqa: PLC0415
-    from simcoder.workloads.builtin import UnknownWorkload  # noqa: PLC0415
+    from simcoder.simulator.compat import InputError
+    from simcoder.simulator.registry import ModuleLoadError
+    from simcoder.simulator.storage.read_buffer import ScaleSimFailure
+    from simcoder.workloads.builtin import UnknownWorkload
 
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings(record=True) as caught:

@@ -6,8 +6,9 @@ from simcoder.simulator.types import ArrayConfig, Dataflow, MemoryConfig, SimCon
 
 
 def _calc(run_name: str, rows: int, cols: int, dataflow: Dataflow, kib: int) -> SimConfig:
-    return SimConfig(ArrayConfig(rows, cols, dataflow), MemoryConfig(kib, kib, kib),
-                     run_name=run_name)
+    return SimConfig(
+        ArrayConfig(rows, cols, dataflow), MemoryConfig(kib, kib, kib), run_name=run_name
+    )
 
 
 PRESETS: dict[str, SimConfig] = {
@@ -16,6 +17,9 @@ PRESETS: dict[str, SimConfig] = {
     "paper-ws": _calc("paper-ws", 32, 32, Dataflow.WEIGHT_STATIONARY, 64),
     "paper-is": _calc("paper-is", 32, 32, Dataflow.INPUT_STATIONARY, 64),
     # A TPU-v1-sized array with SCALE-Sim's google.cfg SRAM sizes, in CALC mode.
-    "tpu-calc": SimConfig(ArrayConfig(256, 256, Dataflow.OUTPUT_STATIONARY),
-                          MemoryConfig(6144, 6144, 2048), run_name="tpu-calc"),
+    "tpu-calc": SimConfig(
+        ArrayConfig(256, 256, Dataflow.OUTPUT_STATIONARY),
+        MemoryConfig(6144, 6144, 2048),
+        run_name="tpu-calc",
+    ),
 }

@@ -17,10 +17,14 @@ class Modules:
     storage: StorageModule
 
     @classmethod
-    def load(cls, mapping: str = "reference", interconnect: str = "reference",
-             storage: str = "reference") -> Modules:
-        return cls(load_module("mapping", mapping), load_module("interconnect", interconnect),
-                   load_module("storage", storage))
+    def load(
+        cls, mapping: str = "reference", interconnect: str = "reference", storage: str = "reference"
+    ) -> Modules:
+        return cls(
+            load_module("mapping", mapping),
+            load_module("interconnect", interconnect),
+            load_module("storage", storage),
+        )
 
 
 def simulate_layer(layer: Layer, config: SimConfig, modules: Modules | None = None) -> LayerReport:
@@ -57,10 +61,14 @@ def simulate_layer(layer: Layer, config: SimConfig, modules: Modules | None = No
     )
 
 
-def simulate_network(layers: Iterable[Layer], config: SimConfig, modules: Modules | None = None,
-                     progress: Callable[[int, int, Layer], None] | None = None) -> NetworkReport:
+def simulate_network(
+    layers: Iterable[Layer],
+    config: SimConfig,
+    modules: Modules | None = None,
+    progress: Callable[[int, int, Layer], None] | None = None,
+) -> NetworkReport:
     """Simulate every layer; SCALE-Sim's depthwise (DP) layers run once per channel."""
-    from simcoder.simulator.compat.topology import expand_depthwise  # noqa: PLC0415
+    from simcoder.simulator.compat.topology import expand_depthwise
 
     mods = modules or Modules.load()
     expanded = expand_depthwise(list(layers))

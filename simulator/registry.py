@@ -12,7 +12,10 @@ from typing import Any
 KINDS = ("mapping", "interconnect", "storage")
 BUILTIN = {
     ("mapping", "reference"): "simcoder.simulator.mapping.reference:ReferenceMapping",
-    ("interconnect", "reference"): "simcoder.simulator.interconnect.reference:ReferenceInterconnect",
+    (
+        "interconnect",
+        "reference",
+    ): "simcoder.simulator.interconnect.reference:ReferenceInterconnect",
     ("storage", "reference"): "simcoder.simulator.storage.reference:ReferenceStorage",
 }
 
@@ -56,7 +59,8 @@ def load_module(kind: str, spec: str) -> Any:
         if (kind, spec) not in BUILTIN:
             raise ModuleLoadError(
                 f"unknown {kind} module {spec!r}; choose one of {', '.join(builtin_names(kind))}, "
-                "or give 'pkg.mod:Attr' or 'path/file.py:Attr'")
+                "or give 'pkg.mod:Attr' or 'path/file.py:Attr'"
+            )
         spec = BUILTIN[(kind, spec)]
     obj = _load_attr(spec)
     instance = obj() if isinstance(obj, type) else obj

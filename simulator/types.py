@@ -41,7 +41,7 @@ def _positive(name: str, value: int) -> None:
 
 @dataclass(frozen=True)
 class Layer:
-    """One conv layer in SCALE-Sim's terms (a GEMM M,N,K is the conv M x K, filter 1 x K, N filters).
+    """One conv layer in SCALE-Sim's terms (GEMM M,N,K: the conv M x K, filter 1 x K, N filters).
 
     ``depthwise`` marks SCALE-Sim's ``DP`` layers, which it runs as ``channels`` separate
     one-channel layers (see :func:`simcoder.simulator.compat.topology.expand_depthwise`).
@@ -59,15 +59,28 @@ class Layer:
     gemm: bool = False
 
     def __post_init__(self) -> None:
-        for fname in ("ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels", "num_filters",
-                      "stride"):
+        for fname in (
+            "ifmap_h",
+            "ifmap_w",
+            "filter_h",
+            "filter_w",
+            "channels",
+            "num_filters",
+            "stride",
+        ):
             _positive(fname, getattr(self, fname))
         if self.filter_h > self.ifmap_h:
-            raise ValidationError("filter_h", f"filter height {self.filter_h} is larger than the "
-                                  f"ifmap height {self.ifmap_h}; use a filter no larger than its input")
+            raise ValidationError(
+                "filter_h",
+                f"filter height {self.filter_h} is larger than the "
+                f"ifmap height {self.ifmap_h}; use a filter no larger than its input",
+            )
         if self.filter_w > self.ifmap_w:
-            raise ValidationError("filter_w", f"filter width {self.filter_w} is larger than the "
-                                  f"ifmap width {self.ifmap_w}; use a filter no larger than its input")
+            raise ValidationError(
+                "filter_w",
+                f"filter width {self.filter_w} is larger than the "
+                f"ifmap width {self.ifmap_w}; use a filter no larger than its input",
+            )
 
     @classmethod
     def from_gemm(cls, name: str, m: int, n: int, k: int) -> Layer:
@@ -135,13 +148,16 @@ class MemoryConfig:
     ofmap_offset: int = 20_000_000
 
     def __post_init__(self) -> None:
-        for fname, key in (("ifmap_sram_kib", "IfmapSramSzkB"), ("filter_sram_kib", "FilterSramSzkB"),
-                           ("ofmap_sram_kib", "OfmapSramSzkB"),
-                           ("ofmap_dram_words_per_cycle", "Bandwidth"),
-                           ("ifmap_sram_bank_words_per_cycle", "IfmapSRAMBankBandwidth"),
-                           ("filter_sram_bank_words_per_cycle", "FilterSRAMBankBandwidth"),
-                           ("ifmap_sram_banks", "IfmapSRAMBankNum"),
-                           ("filter_sram_banks", "FilterSRAMBankNum")):
+        for fname, key in (
+            ("ifmap_sram_kib", "IfmapSramSzkB"),
+            ("filter_sram_kib", "FilterSramSzkB"),
+            ("ofmap_sram_kib", "OfmapSramSzkB"),
+            ("ofmap_dram_words_per_cycle", "Bandwidth"),
+            ("ifmap_sram_bank_words_per_cycle", "IfmapSRAMBankBandwidth"),
+            ("filter_sram_bank_words_per_cycle", "FilterSRAMBankBandwidth"),
+            ("ifmap_sram_banks", "IfmapSRAMBankNum"),
+            ("filter_sram_banks", "FilterSRAMBankNum"),
+        ):
             _positive(key, getattr(self, fname))
 
 
@@ -200,16 +216,21 @@ class LayerReport:
 
     @property
     def avg_ifmap_dram_bw(self) -> float:
-        return self.ifmap_dram_reads / (self.ifmap_dram_stop_cycle - self.ifmap_dram_start_cycle + 1)
+        return self.ifmap_dram_reads / (
+            self.ifmap_dram_stop_cycle - self.ifmap_dram_start_cycle + 1
+        )
 
     @property
     def avg_filter_dram_bw(self) -> float:
         return self.filter_dram_reads / (
-            self.filter_dram_stop_cycle - self.filter_dram_start_cycle + 1)
+            self.filter_dram_stop_cycle - self.filter_dram_start_cycle + 1
+        )
 
     @property
     def avg_ofmap_dram_bw(self) -> float:
-        return self.ofmap_dram_writes / (self.ofmap_dram_stop_cycle - self.ofmap_dram_start_cycle + 1)
+        return self.ofmap_dram_writes / (
+            self.ofmap_dram_stop_cycle - self.ofmap_dram_start_cycle + 1
+        )
 
 
 @dataclass(frozen=True)

@@ -42,17 +42,24 @@ def to_case(rec: dict[str, Any]) -> GoldenCase:
     c = rec["config"]
     mode = BandwidthMode(c.get("mode", "CALC"))
     memory = MemoryConfig(
-        c["ifmap_kb"], c["filter_kb"], c["ofmap_kb"], bandwidth_mode=mode,
+        c["ifmap_kb"],
+        c["filter_kb"],
+        c["ofmap_kb"],
+        bandwidth_mode=mode,
         ofmap_dram_words_per_cycle=c.get("bandwidth", 10),
         ifmap_sram_bank_words_per_cycle=c.get("ifmap_bank_bw", 10),
         filter_sram_bank_words_per_cycle=c.get("filter_bank_bw", 10),
-        ifmap_sram_banks=c.get("ifmap_bank_num", 10), filter_sram_banks=c.get("filter_bank_num", 10))
+        ifmap_sram_banks=c.get("ifmap_bank_num", 10),
+        filter_sram_banks=c.get("filter_bank_num", 10),
+    )
     config = SimConfig(ArrayConfig(c["rows"], c["cols"], Dataflow(c["dataflow"])), memory)
     if rec["gemm"]:
         layers = [Layer.from_gemm(str(n), int(m), int(nn), int(k)) for n, m, nn, k in rec["layers"]]
     else:
-        layers = [Layer(str(row[0]), *map(int, row[1:8]), depthwise="DP" in str(row[0]))
-                  for row in rec["layers"]]
+        layers = [
+            Layer(str(row[0]), *map(int, row[1:8]), depthwise="DP" in str(row[0]))
+            for row in rec["layers"]
+        ]
     return GoldenCase(rec["id"], config, layers, rec["reports"], rec["scalesim_error"])
 
 
@@ -75,8 +82,9 @@ def differences(case: GoldenCase, report: NetworkReport) -> list[str]:
         for w_line, g_line in zip(want[1:], got[1:], strict=True):
             for col, w, g in zip(header, _values(w_line), _values(g_line), strict=True):
                 if not same_value(w, g):
-                    diffs.append(f"{name} layer {_values(w_line)[0]} {col}: ours {g}, "
-                                 f"SCALE-Sim {w}")
+                    diffs.append(
+                        f"{name} layer {_values(w_line)[0]} {col}: ours {g}, SCALE-Sim {w}"
+                    )
     return diffs
 
 

@@ -15,9 +15,11 @@ class Probe:
     @property
     def name(self) -> str:
         a, m, x = self.config.array, self.config.memory, self.layer
-        return (f"{a.dataflow.value} {a.rows}x{a.cols} sram {m.ifmap_sram_kib}/"
-                f"{m.filter_sram_kib}/{m.ofmap_sram_kib}kB {x.name} {x.ifmap_h}x{x.ifmap_w} "
-                f"r{x.filter_h}x{x.filter_w} c{x.channels} m{x.num_filters} s{x.stride}")
+        return (
+            f"{a.dataflow.value} {a.rows}x{a.cols} sram {m.ifmap_sram_kib}/"
+            f"{m.filter_sram_kib}/{m.ofmap_sram_kib}kB {x.name} {x.ifmap_h}x{x.ifmap_w} "
+            f"r{x.filter_h}x{x.filter_w} c{x.channels} m{x.num_filters} s{x.stride}"
+        )
 
 
 LAYERS = (

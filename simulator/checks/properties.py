@@ -21,8 +21,9 @@ def mapping_properties(m: Mapping, case: str) -> list[Violation]:
         v("fold_count", m.row_folds * m.col_folds, len(m.folds))
     if not 0 < m.mapping_efficiency <= 1:
         v("mapping_efficiency_in_(0,1]", "(0, 1]", m.mapping_efficiency)
-    if any(not (0 < f.rows_used <= m.array.rows and 0 < f.cols_used <= m.array.cols)
-           for f in m.folds):
+    if any(
+        not (0 < f.rows_used <= m.array.rows and 0 < f.cols_used <= m.array.cols) for f in m.folds
+    ):
         v("fold_fits_array", f"<= {m.array.rows}x{m.array.cols}", "a larger fold")
     return out
 
@@ -40,8 +41,11 @@ def schedule_properties(s: Schedule, case: str) -> list[Violation]:
 
     for name, stream in (("ifmap", s.ifmap), ("filter", s.filter), ("ofmap", s.ofmap)):
         if not _stream_ok(stream, s.demand_cycles):
-            v(f"{name}_stream_ordered_within_layer", f"cycles sorted in [0, {s.demand_cycles})",
-              "out of order or out of range")
+            v(
+                f"{name}_stream_ordered_within_layer",
+                f"cycles sorted in [0, {s.demand_cycles})",
+                "out of order or out of range",
+            )
     if not 0 < s.compute_utilization <= 1:
         v("compute_utilization_in_(0,1]", "(0, 1]", s.compute_utilization)
     if s.ifmap_sram_reads < len(s.ifmap) or s.filter_sram_reads < len(s.filter):
@@ -61,13 +65,19 @@ def storage_properties(r: StorageReport, s: Schedule, case: str) -> list[Violati
         v("stalls_non_negative", ">= 0", r.stall_cycles)
     if r.total_cycles != s.demand_cycles - 1 + r.stall_cycles:
         v("total_is_demand_plus_stalls", s.demand_cycles - 1 + r.stall_cycles, r.total_cycles)
-    for name, stream, dram in (("ifmap", s.ifmap, r.ifmap_dram),
-                               ("filter", s.filter, r.filter_dram)):
+    for name, stream, dram in (
+        ("ifmap", s.ifmap, r.ifmap_dram),
+        ("filter", s.filter, r.filter_dram),
+    ):
         unique = len(np.unique(stream.addresses))
         if dram.words < unique:
             v(f"{name}_dram_reads_cover_distinct_words", f">= {unique}", dram.words)
         if dram.start_cycle > dram.stop_cycle:
-            v(f"{name}_dram_window_ordered", "start <= stop", f"{dram.start_cycle} > {dram.stop_cycle}")
+            v(
+                f"{name}_dram_window_ordered",
+                "start <= stop",
+                f"{dram.start_cycle} > {dram.stop_cycle}",
+            )
     if r.ofmap_dram.words < len(s.ofmap):
         v("ofmap_written_back", f">= {len(s.ofmap)}", r.ofmap_dram.words)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Callable
 from dataclasses import fields
@@ -19,8 +20,11 @@ from simcoder.simulator.checks.violations import Violation
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.storage.read_buffer import ScaleSimFailure
 
-REPORT_FIELDS = [f.name for f in fields(__import__(
-    "simcoder.simulator.types", fromlist=["LayerReport"]).LayerReport) if f.name != "layer"]
+REPORT_FIELDS = [
+    f.name
+    for f in fields(__import__("simcoder.simulator.types", fromlist=["LayerReport"]).LayerReport)
+    if f.name != "layer"
+]
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -36,8 +40,9 @@ def _properties(kind: str, mods: Modules, probe: Probe) -> list[Violation]:
     schedule = mods.interconnect.schedule(mapping)
     if kind == "interconnect":
         return schedule_properties(schedule, probe.name)
-    return storage_properties(mods.storage.simulate(schedule, probe.config.memory), schedule,
-                              probe.name)
+    return storage_properties(
+        mods.storage.simulate(schedule, probe.config.memory), schedule, probe.name
+    )
 
 
 def check_probe(kind: str, candidate: Modules, reference: Modules, probe: Probe) -> list[Violation]:
@@ -47,23 +52,29 @@ def check_probe(kind: str, candidate: Modules, reference: Modules, probe: Probe)
         return []  # SCALE-Sim itself has no numbers here
     try:
         got = simulate_layer(probe.layer, probe.config, candidate)
-        out = [Violation(f"differential.{name}", kind, probe.name, str(getattr(want, name)),
-                         str(getattr(got, name)))
-               for name in REPORT_FIELDS if not _equal(getattr(want, name), getattr(got, name))]
+        out = [
+            Violation(
+                f"differential.{name}",
+                kind,
+                probe.name,
+                str(getattr(want, name)),
+                str(getattr(got, name)),
+            )
+            for name in REPORT_FIELDS
+            if not _equal(getattr(want, name), getattr(got, name))
+        ]
         return out + _properties(kind, candidate, probe)
     except Exception as exc:  # a candidate that crashes is a violation, with its traceback
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return [Violation("crash", kind, probe.name, "a report", tb)]
 
 
-def check_module(kind: str, module: Any, quick: bool = False,
-                 on_probe: Callable[[int, int], None] | None = None) -> list[Violation]:
+def check_module(
+    kind: str, module: Any, quick: bool = False, on_probe: Callable[[int, int], None] | None = None
+) -> list[Violation]:
     """Swap ``module`` in as ``kind`` (the other two stay at the reference) and check it."""
     reference = Modules.load()
-    parts = {"mapping": reference.mapping, "interconnect": reference.interconnect,
-             "storage": reference.storage}
-    parts[kind] = module
-    candidate = Modules(**parts)
+    candidate = dataclasses.replace(reference, **{kind: module})
     out: list[Violation] = []
     probes = probe_grid(quick)
     for i, probe in enumerate(probes):

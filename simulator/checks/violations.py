@@ -18,4 +18,6 @@ class Violation:
         return asdict(self)
 
     def __str__(self) -> str:
-        return f"[{self.module}] {self.check} on {self.case}: expected {self.expected}, got {self.got}"
+        return (
+            f"[{self.module}] {self.check} on {self.case}: expected {self.expected}, got {self.got}"
+        )

@@ -30,8 +30,9 @@ class _Cfg:
             self.parser.read_string(text, source=path)
         except configparser.Error as exc:
             line = getattr(exc, "lineno", None)
-            raise InputError(path, f"not a valid .cfg file ({exc.message.splitlines()[0]})",
-                             line) from None
+            raise InputError(
+                path, f"not a valid .cfg file ({exc.message.splitlines()[0]})", line
+            ) from None
         self.lines = text.splitlines()
 
     def line_of(self, section: str, key: str) -> int | None:
@@ -41,7 +42,8 @@ class _Cfg:
             if stripped.startswith("["):
                 current = stripped.strip("[]").strip().lower()
             elif current == section.lower() and re.match(
-                    rf"{re.escape(key)}\s*[:=]", stripped, re.IGNORECASE):
+                rf"{re.escape(key)}\s*[:=]", stripped, re.IGNORECASE
+            ):
                 return number
         return None
 
@@ -52,13 +54,21 @@ class _Cfg:
         if not self.parser.has_section(section):
             if default is not None:
                 return default
-            raise InputError(self.path, f"section [{section}] is missing; add it with {key}",
-                             None, f"[{section}]")
+            raise InputError(
+                self.path,
+                f"section [{section}] is missing; add it with {key}",
+                None,
+                f"[{section}]",
+            )
         if not self.parser.has_option(section, key):
             if default is not None:
                 return default
-            raise InputError(self.path, f"key {key} is missing; add '{key}: <value>' under "
-                             f"[{section}]", None, f"[{section}] {key}")
+            raise InputError(
+                self.path,
+                f"key {key} is missing; add '{key}: <value>' under [{section}]",
+                None,
+                f"[{section}] {key}",
+            )
         return self.parser.get(section, key).strip()
 
     def get_int(self, section: str, key: str, default: int | None = None) -> int:
@@ -66,8 +76,9 @@ class _Cfg:
         try:
             return int(raw)
         except ValueError:
-            raise self.error(section, key, f"{raw!r} is not an integer; write a whole number") \
-                from None
+            raise self.error(
+                section, key, f"{raw!r} is not an integer; write a whole number"
+            ) from None
 
     def get_bool(self, section: str, key: str, default: bool) -> bool:
         raw = self.get(section, key, str(default)).lower()
@@ -79,14 +90,20 @@ class _Cfg:
 
 
 def _refuse_unsupported(cfg: _Cfg) -> None:
-    checks = [("sparsity", "SparsitySupport", "sparsity"),
-              ("layout", "IfmapCustomLayout", "custom ifmap layouts"),
-              ("layout", "FilterCustomLayout", "custom filter layouts"),
-              ("run_presets", "UseRamulatorTrace", "Ramulator DRAM traces")]
+    checks = [
+        ("sparsity", "SparsitySupport", "sparsity"),
+        ("layout", "IfmapCustomLayout", "custom ifmap layouts"),
+        ("layout", "FilterCustomLayout", "custom filter layouts"),
+        ("run_presets", "UseRamulatorTrace", "Ramulator DRAM traces"),
+    ]
     for section, key, what in checks:
         if cfg.get_bool(section, key, False):
-            raise cfg.error(section, key, f"{what} are not modelled by simcoder; set {key} to "
-                            "False (simcoder never runs such a config silently as dense)")
+            raise cfg.error(
+                section,
+                key,
+                f"{what} are not modelled by simcoder; set {key} to "
+                "False (simcoder never runs such a config silently as dense)",
+            )
 
 
 def read_config(path: str | Path) -> SimConfig:
@@ -103,8 +120,11 @@ def read_config(path: str | Path) -> SimConfig:
     try:
         mode = BandwidthMode(mode_raw.upper() if v2 else mode_raw)
     except ValueError:
-        raise cfg.error("run_presets", "InterfaceBandwidth",
-                        f"{mode_raw!r} is not a bandwidth mode; use CALC or USER") from None
+        raise cfg.error(
+            "run_presets",
+            "InterfaceBandwidth",
+            f"{mode_raw!r} is not a bandwidth mode; use CALC or USER",
+        ) from None
     df_raw = cfg.get(ARCH, "Dataflow")
     if df_raw not in DATAFLOWS:
         raise cfg.error(ARCH, "Dataflow", f"unknown dataflow {df_raw!r}; use os, ws or is")
@@ -119,14 +139,21 @@ def read_config(path: str | Path) -> SimConfig:
     for key in ("ArrayHeight", "ArrayWidth", "IfmapSramSzkB", "FilterSramSzkB", "OfmapSramSzkB"):
         ints[key] = cfg.get_int(ARCH, key)
     layout = {}
-    for key in ("IfmapSRAMBankBandwidth", "IfmapSRAMBankNum", "FilterSRAMBankBandwidth",
-                "FilterSRAMBankNum"):
+    for key in (
+        "IfmapSRAMBankBandwidth",
+        "IfmapSRAMBankNum",
+        "FilterSRAMBankBandwidth",
+        "FilterSRAMBankNum",
+    ):
         layout[key] = cfg.get_int("layout", key, 10 if v2 else None)
     try:
         array = ArrayConfig(ints["ArrayHeight"], ints["ArrayWidth"], DATAFLOWS[df_raw])
         memory = MemoryConfig(
-            ints["IfmapSramSzkB"], ints["FilterSramSzkB"], ints["OfmapSramSzkB"],
-            bandwidth_mode=mode, ofmap_dram_words_per_cycle=bandwidth,
+            ints["IfmapSramSzkB"],
+            ints["FilterSramSzkB"],
+            ints["OfmapSramSzkB"],
+            bandwidth_mode=mode,
+            ofmap_dram_words_per_cycle=bandwidth,
             ifmap_sram_bank_words_per_cycle=layout["IfmapSRAMBankBandwidth"],
             filter_sram_bank_words_per_cycle=layout["FilterSRAMBankBandwidth"],
             ifmap_sram_banks=layout["IfmapSRAMBankNum"],

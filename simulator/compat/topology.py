@@ -9,8 +9,16 @@ from pathlib import Path
 from simcoder.simulator.compat import InputError
 from simcoder.simulator.types import Layer, ValidationError
 
-CONV_FIELDS = ("Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width",
-               "Channels", "Num Filter", "Strides")
+CONV_FIELDS = (
+    "Layer name",
+    "IFMAP Height",
+    "IFMAP Width",
+    "Filter Height",
+    "Filter Width",
+    "Channels",
+    "Num Filter",
+    "Strides",
+)
 GEMM_FIELDS = ("Layer", "M", "N", "K")
 
 
@@ -24,9 +32,12 @@ def expand_depthwise(layers: list[Layer]) -> list[Layer]:
     out: list[Layer] = []
     for layer in layers:
         if layer.depthwise:
-            out.extend(dataclasses.replace(layer, name=f"{layer.name}Channel_{c}", channels=1,
-                                           depthwise=False)
-                       for c in range(layer.channels))
+            out.extend(
+                dataclasses.replace(
+                    layer, name=f"{layer.name}Channel_{c}", channels=1, depthwise=False
+                )
+                for c in range(layer.channels)
+            )
         else:
             out.append(layer)
     return out
@@ -36,8 +47,9 @@ def _int_field(path: str, line: int, name: str, text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise InputError(path, f"{text!r} is not an integer; write a whole number", line,
-                         name) from None
+        raise InputError(
+            path, f"{text!r} is not an integer; write a whole number", line, name
+        ) from None
 
 
 def parse_row(path: str, line: int, fields: list[str], gemm: bool) -> Layer | None:
@@ -50,27 +62,47 @@ def parse_row(path: str, line: int, fields: list[str], gemm: bool) -> Layer | No
         warnings.warn(f"{path}:{line}: empty row skipped", TopologyWarning, stacklevel=3)
         return None
     if len(fields) < len(names):
-        raise InputError(path, f"row has {len(fields)} fields, needs {len(names)} "
-                         f"({', '.join(names)})", line, names[len(fields)])
-    extra = fields[len(names):]
+        raise InputError(
+            path,
+            f"row has {len(fields)} fields, needs {len(names)} ({', '.join(names)})",
+            line,
+            names[len(fields)],
+        )
+    extra = fields[len(names) :]
     if extra:
         if len(extra) == 1 and ":" in extra[0]:
-            raise InputError(path, f"sparsity ratio {extra[0]!r} given; simcoder models dense "
-                             "layers only: remove the 9th field", line, "Sparsity")
-        warnings.warn(f"{path}:{line}: {len(extra)} field(s) after {names[-1]!r} ignored "
-                      f"({', '.join(extra)})", TopologyWarning, stacklevel=3)
+            raise InputError(
+                path,
+                f"sparsity ratio {extra[0]!r} given; simcoder models dense "
+                "layers only: remove the 9th field",
+                line,
+                "Sparsity",
+            )
+        warnings.warn(
+            f"{path}:{line}: {len(extra)} field(s) after {names[-1]!r} ignored "
+            f"({', '.join(extra)})",
+            TopologyWarning,
+            stacklevel=3,
+        )
     name = fields[0]
-    nums = [_int_field(path, line, n, v) for n, v in zip(names[1:], fields[1:len(names)],
-                                                           strict=True)]
+    nums = [
+        _int_field(path, line, n, v) for n, v in zip(names[1:], fields[1 : len(names)], strict=True)
+    ]
     try:
         if gemm:
             return Layer.from_gemm(name, nums[0], nums[1], nums[2])
         if nums[6] == 0:
             raise ValidationError("stride", "stride 0 is not allowed; use 1 or more")
-        return Layer(name, *nums, depthwise="DP" in name)
+        h, w, r, s, c, m, stride = nums
+        return Layer(name, h, w, r, s, c, m, stride, depthwise="DP" in name)
     except ValidationError as exc:
-        column = dict(zip(("ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels",
-                           "num_filters", "stride"), CONV_FIELDS[1:], strict=True))
+        column = dict(
+            zip(
+                ("ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels", "num_filters", "stride"),
+                CONV_FIELDS[1:],
+                strict=True,
+            )
+        )
         raise InputError(path, exc.message, line, column.get(exc.field, exc.field)) from None
 
 

@@ -33,10 +33,9 @@ def fold_length(mapping: Mapping) -> int:
 
 def compute_fold_length(mapping: Mapping) -> int:
     """The fold length SCALE-Sim divides by for compute utilization (WS/IS count C - 1 more)."""
-    r, c = mapping.array.rows, mapping.array.cols
     if mapping.array.dataflow is Dataflow.OUTPUT_STATIONARY:
         return fold_length(mapping)
-    return fold_length(mapping) + c - 1
+    return fold_length(mapping) + mapping.array.cols - 1
 
 
 def placements(mapping: Mapping, fold: Fold) -> tuple[Placement, Placement, Placement]:
@@ -47,18 +46,24 @@ def placements(mapping: Mapping, fold: Fold) -> tuple[Placement, Placement, Plac
     c0, cu = fold.col_fold * c_arr, fold.cols_used
     df = mapping.array.dataflow
     if df is Dataflow.OUTPUT_STATIONARY:  # rows = pixels, cols = filters, time = window
-        return (Placement(a[r0:r0 + ru, :].T, 0, True),
-                Placement(b[:, c0:c0 + cu], 0, True),
-                # outputs leave bottom row first: flipped, after T - 1 cycles, then skewed
-                Placement(o[r0:r0 + ru, c0:c0 + cu][::-1], t - 1 + (r_arr - ru), True))
+        return (
+            Placement(a[r0 : r0 + ru, :].T, 0, True),
+            Placement(b[:, c0 : c0 + cu], 0, True),
+            # outputs leave bottom row first: flipped, after T - 1 cycles, then skewed
+            Placement(o[r0 : r0 + ru, c0 : c0 + cu][::-1], t - 1 + (r_arr - ru), True),
+        )
     if df is Dataflow.WEIGHT_STATIONARY:  # rows = window, cols = filters, time = pixels
-        return (Placement(a[:, r0:r0 + ru], r_arr, True),
-                Placement(b[r0:r0 + ru, c0:c0 + cu], 0, False),
-                Placement(o[:, c0:c0 + cu], 2 * r_arr - 1, True))
+        return (
+            Placement(a[:, r0 : r0 + ru], r_arr, True),
+            Placement(b[r0 : r0 + ru, c0 : c0 + cu], 0, False),
+            Placement(o[:, c0 : c0 + cu], 2 * r_arr - 1, True),
+        )
     # input stationary: rows = window, cols = pixels, time = filters
-    return (Placement(a.T[r0:r0 + ru, c0:c0 + cu], 0, False),
-            Placement(b[r0:r0 + ru, :].T, r_arr, True),
-            Placement(o[c0:c0 + cu, :].T, 2 * r_arr - 1, True))
+    return (
+        Placement(a.T[r0 : r0 + ru, c0 : c0 + cu], 0, False),
+        Placement(b[r0 : r0 + ru, :].T, r_arr, True),
+        Placement(o[c0 : c0 + cu, :].T, 2 * r_arr - 1, True),
+    )
 
 
 def place(p: Placement, fold_start: int, array_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -94,8 +99,10 @@ class ReferenceInterconnect:
                 sizes[i] += p.block.size
             macs = fold.rows_used * fold.cols_used * mapping.t
             util.append(macs / (rows * cols * compute_length))
-        ifmap, filt, ofmap = (DemandStream(np.concatenate([c for c, _ in s]),
-                                           np.concatenate([a for _, a in s])) for s in streams)
+        ifmap, filt, ofmap = (
+            DemandStream(np.concatenate([c for c, _ in s]), np.concatenate([a for _, a in s]))
+            for s in streams
+        )
         ofmap_writes = sizes[2]
         if mapping.array.dataflow is Dataflow.OUTPUT_STATIONARY:
             # SCALE-Sim 3.0.0 adds the padded fold's rows + cols to the write count of every fold

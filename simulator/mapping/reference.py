@@ -58,7 +58,7 @@ def folds(sr: int, sc: int, array: ArrayConfig) -> tuple[Fold, ...]:
     """Column folds outer, row folds inner, as SCALE-Sim walks them."""
     row_folds = -(-sr // array.rows)
     col_folds = -(-sc // array.cols)
-    out = []
+    out: list[Fold] = []
     for fc in range(col_folds):
         cols_used = min(array.cols, sc - fc * array.cols)
         for fr in range(row_folds):
@@ -78,7 +78,12 @@ class ReferenceMapping:
         per_fold = [f.rows_used * f.cols_used / array.num_pes for f in fold_list]
         efficiency = sum(per_fold) / len(per_fold)
         return Mapping(
-            layer=layer, array=array, sr=sr, sc=sc, t=t, folds=fold_list,
+            layer=layer,
+            array=array,
+            sr=sr,
+            sc=sc,
+            t=t,
+            folds=fold_list,
             mapping_efficiency=efficiency,
             ifmap_addresses=ifmap_matrix(layer),
             filter_addresses=filter_matrix(layer),

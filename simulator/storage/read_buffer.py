@@ -43,7 +43,7 @@ def walk_epochs(addresses: np.ndarray, epoch_words: int) -> EpochWalk:
         window = n - start
         chunk = min(window, max(4 * epoch_words, 1024))
         while True:
-            is_new = prev[start:start + chunk] < start
+            is_new = prev[start : start + chunk] < start
             counts = np.cumsum(is_new)
             if counts[-1] >= epoch_words or chunk == window:
                 break
@@ -65,8 +65,9 @@ class DramReads:
     words: int
 
 
-def calc_mode_dram_reads(walk: EpochWalk, event_cycles: np.ndarray, first_request_cycle: int,
-                         size_words: int) -> DramReads:
+def calc_mode_dram_reads(
+    walk: EpochWalk, event_cycles: np.ndarray, first_request_cycle: int, size_words: int
+) -> DramReads:
     """DRAM start/stop cycles of SCALE-Sim's CALC-mode prefetches for one read buffer.
 
     ``event_cycles`` are the (stall-adjusted) cycles at which each epoch filled.
@@ -80,7 +81,9 @@ def calc_mode_dram_reads(walk: EpochWalk, event_cycles: np.ndarray, first_reques
     if np.any(event_cycles[1:] == event_cycles[:-1]):
         raise ScaleSimFailure(
             "SCALE-Sim 3.0.0 divides by zero on this layer (two read-buffer epochs fill in the "
-            "same cycle, giving a zero-length prefetch window); use a larger SRAM")
+            "same cycle, giving a zero-length prefetch window); use a larger SRAM"
+        )
     first_fill = -(-SETS_PER_HALF * set_words // FIRST_FILL_WORDS_PER_CYCLE)
-    return DramReads(first_request_cycle - first_fill, int(event_cycles[-1]) + 1,
-                     walk.fetched_words)
+    return DramReads(
+        first_request_cycle - first_fill, int(event_cycles[-1]) + 1, walk.fetched_words
+    )

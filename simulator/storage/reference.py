@@ -18,13 +18,14 @@ class StallClock:
     """Maps a demand row to its real cycle: the row plus every stall at an earlier row."""
 
     def __init__(self, stall_rows: np.ndarray, stall_amounts: np.ndarray) -> None:
-        self.rows = stall_rows
+        self.rows: np.ndarray = stall_rows
         self.cumulative = np.concatenate(([0], np.cumsum(stall_amounts)))
 
     def cycle(self, rows: np.ndarray, *, after_own_stall: bool = False) -> np.ndarray:
         """Issue cycle of each row; with ``after_own_stall``, the cycle it completes."""
-        side = "right" if after_own_stall else "left"
-        return rows + self.cumulative[np.searchsorted(self.rows, rows, side=side)]
+        index = np.searchsorted(self.rows, rows, side="right" if after_own_stall else "left")
+        result: np.ndarray = rows + self.cumulative[index]
+        return result
 
     @property
     def total_stall(self) -> int:
@@ -57,8 +58,7 @@ class ReferenceStorage:
         array = schedule.mapping.array
         rows, counts = np.unique(schedule.ofmap.cycles, return_counts=True)
         last_row = schedule.demand_cycles - 1
-        wb = simulate_write_buffer(rows, counts, memory.ofmap_sram_kib * 1024, array.cols,
-                                   last_row)
+        wb = simulate_write_buffer(rows, counts, memory.ofmap_sram_kib * 1024, array.cols, last_row)
         clock = StallClock(wb.stall_rows, wb.stall_amounts)
         ifmap_dram = _read_dram(schedule.ifmap, memory.ifmap_sram_kib, clock)
         filter_dram = _read_dram(schedule.filter, memory.filter_sram_kib, clock)
@@ -71,10 +71,15 @@ class ReferenceStorage:
         return StorageReport(
             total_cycles=total,
             stall_cycles=clock.total_stall,
-            total_cycles_incl_prefetch=ofmap_dram.stop_cycle - min(ifmap_dram.start_cycle,
-                                                                   filter_dram.start_cycle),
-            ifmap_sram_start_cycle=ifmap_sram[0], ifmap_sram_stop_cycle=ifmap_sram[1],
-            filter_sram_start_cycle=filter_sram[0], filter_sram_stop_cycle=filter_sram[1],
-            ofmap_sram_start_cycle=ofmap_sram[0], ofmap_sram_stop_cycle=ofmap_sram[1],
-            ifmap_dram=ifmap_dram, filter_dram=filter_dram, ofmap_dram=ofmap_dram,
+            total_cycles_incl_prefetch=ofmap_dram.stop_cycle
+            - min(ifmap_dram.start_cycle, filter_dram.start_cycle),
+            ifmap_sram_start_cycle=ifmap_sram[0],
+            ifmap_sram_stop_cycle=ifmap_sram[1],
+            filter_sram_start_cycle=filter_sram[0],
+            filter_sram_stop_cycle=filter_sram[1],
+            ofmap_sram_start_cycle=ofmap_sram[0],
+            ofmap_sram_stop_cycle=ofmap_sram[1],
+            ifmap_dram=ifmap_dram,
+            filter_dram=filter_dram,
+            ofmap_dram=ofmap_dram,
         )

@@ -113,8 +113,13 @@ class WriteBufferResult:
     dram_stop_cycle: int
 
 
-def simulate_write_buffer(write_rows: np.ndarray, write_counts: np.ndarray, size_words: int,
-                          width_words: int, last_row: int) -> WriteBufferResult:
+def simulate_write_buffer(
+    write_rows: np.ndarray,
+    write_counts: np.ndarray,
+    size_words: int,
+    width_words: int,
+    last_row: int,
+) -> WriteBufferResult:
     """Run the ofmap buffer over the rows that write (ascending) and the words each writes."""
     state = WriteBufferState(size_words, width_words)
     stall = 0
@@ -129,6 +134,10 @@ def simulate_write_buffer(write_rows: np.ndarray, write_counts: np.ndarray, size
             stall += done - cycle
     state.drain_all(last_row + stall)
     assert state.first_drain_cycle is not None
-    return WriteBufferResult(np.asarray(stall_rows, dtype=np.int64),
-                             np.asarray(stall_amounts, dtype=np.int64), state.dram_words,
-                             state.first_drain_cycle, state.last_drain_cycle)
+    return WriteBufferResult(
+        np.asarray(stall_rows, dtype=np.int64),
+        np.asarray(stall_amounts, dtype=np.int64),
+        state.dram_words,
+        state.first_drain_cycle,
+        state.last_drain_cycle,
+    )

@@ -1,0 +1,77 @@
+"""The checks catch a wrong module, blame it, and pass every reference module."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simcoder.simulator.checks import check_module
+from simcoder.simulator.contracts import Mapping, Schedule, StorageReport
+from simcoder.simulator.interconnect.reference import ReferenceInterconnect
+from simcoder.simulator.mapping.reference import ReferenceMapping
+from simcoder.simulator.registry import ModuleLoadError, load_module
+from simcoder.simulator.storage.reference import ReferenceStorage
+from simcoder.simulator.types import ArrayConfig, Layer, MemoryConfig
+
+
+@pytest.mark.parametrize("kind", ["mapping", "interconnect", "storage"])
+def test_reference_modules_pass(kind: str) -> None:
+    assert check_module(kind, load_module(kind, "reference"), quick=True) == []
+
+
+class HalfEfficiency(ReferenceMapping):
+    def map(self, layer: Layer, array: ArrayConfig) -> Mapping:
+        m = super().map(layer, array)
+        return dataclasses.replace(m, mapping_efficiency=m.mapping_efficiency / 2)
+
+
+class LateFolds(ReferenceInterconnect):
+    def schedule(self, mapping: Mapping) -> Schedule:
+        s = super().schedule(mapping)
+        return dataclasses.replace(s, fold_cycles=tuple(c + 1 for c in s.fold_cycles))
+
+
+class DistinctWordsOnly(ReferenceStorage):
+    """Fetches each ifmap word once, forgetting that SCALE-Sim's buffer forgets old epochs."""
+
+    def simulate(self, schedule: Schedule, memory: MemoryConfig) -> StorageReport:
+        r = super().simulate(schedule, memory)
+        distinct = len(np.unique(schedule.ifmap.addresses))
+        return dataclasses.replace(r, ifmap_dram=dataclasses.replace(r.ifmap_dram, words=distinct))
+
+
+class Crashes(ReferenceMapping):
+    def map(self, layer: Layer, array: ArrayConfig) -> Mapping:
+        raise ZeroDivisionError("boom")
+
+
+@pytest.mark.parametrize(
+    ("kind", "module", "check"),
+    [
+        ("mapping", HalfEfficiency(), "differential.mapping_efficiency_pct"),
+        ("interconnect", LateFolds(), "differential.total_cycles"),
+        ("storage", DistinctWordsOnly(), "differential.ifmap_dram_reads"),
+        ("mapping", Crashes(), "crash"),
+    ],
+)
+def test_wrong_module_is_caught_and_blamed(kind: str, module: object, check: str) -> None:
+    violations = check_module(kind, module, quick=kind != "storage")
+    assert violations, f"{type(module).__name__} was not caught"
+    assert {v.module for v in violations} == {kind}
+    assert check in {v.check for v in violations}
+
+
+def test_registry_loads_by_path_and_lists_choices(tmp_path: Path) -> None:
+    f = tmp_path / "mine.py"
+    f.write_text("from simcoder.simulator.mapping.reference import ReferenceMapping as Mine\n")
+    assert type(load_module("mapping", f"{f}:Mine")).__name__ == "ReferenceMapping"
+    assert type(load_module("storage", "simcoder.simulator.storage.reference:ReferenceStorage"))
+    with pytest.raises(ModuleLoadError, match="choose one of reference"):
+        load_module("mapping", "fancy")
+    with pytest.raises(ModuleLoadError, match="no such file"):
+        load_module("mapping", "missing.py:X")
+    with pytest.raises(ModuleLoadError, match="needs a method map"):
+        load_module("mapping", "simcoder.simulator.storage.reference:ReferenceStorage")

@@ -1,0 +1,103 @@
+"""The simcoder command line, run as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simcoder.simulator.compat.reports import FILES
+
+
+def simcoder(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "simcoder", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_simulate_preset_and_workload_writes_reports(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    r = simcoder("simulate", "-c", "paper", "-t", "alexnet", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "Conv1" in r.stdout and "5 layers" in r.stdout
+    for name in FILES:
+        lines = (out / name).read_text().splitlines()
+        assert len(lines) == 6  # header + 5 layers, directly in OUTDIR
+
+
+def test_simulate_json(tmp_path: Path) -> None:
+    r = simcoder("simulate", "-c", "paper", "-t", "ncf", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert len(data["layers"]) == 12
+    assert data["total_cycles"] == sum(x["compute"][1] for x in data["layers"])
+
+
+def test_simulate_scalesim_files(tmp_path: Path, scalesim_reference: Path) -> None:
+    r = simcoder(
+        "simulate",
+        "-c",
+        str(scalesim_reference / "configs" / "v3" / "scale.cfg"),
+        "-t",
+        str(scalesim_reference / "topologies" / "Sentimental_seqCNN.csv"),
+        "-o",
+        str(tmp_path),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "warning" in r.stderr and "empty row skipped" in r.stderr
+    assert (tmp_path / "COMPUTE_REPORT.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-c", "nope.cfg", "-t", "alexnet"], "nope.cfg: no such config file or preset"),
+        (["-c", "paper", "-t", "lenet"], "lenet: no such topology file or built-in workload"),
+    ],
+)
+def test_bad_input_is_one_line_without_traceback(args: list[str], needle: str) -> None:
+    r = simcoder("simulate", *args)
+    assert r.returncode == 2
+    assert needle in r.stderr
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_bad_config_line(tmp_path: Path) -> None:
+    cfg = tmp_path / "bad.cfg"
+    cfg.write_text(
+        "[general]\nrun_name = x\n[architecture_presets]\nArrayHeight: 4\n"
+        "ArrayWidth: 4\nIfmapSramSzkB: 0\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\n"
+        "Dataflow: os\n[run_presets]\nInterfaceBandwidth: CALC\n"
+    )
+    r = simcoder("simulate", "-c", str(cfg), "-t", "alexnet")
+    assert r.returncode == 2
+    assert "bad.cfg:6: [architecture_presets] IfmapSramSzkB: must be a positive integer" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_workloads_lists_layers_and_macs() -> None:
+    r = simcoder("workloads")
+    assert r.returncode == 0
+    assert "resnet50" in r.stdout and "54" in r.stdout and "3,479,536,384" in r.stdout
+
+
+def test_simulate_imports_no_agent_stack() -> None:
+    code = (
+        "import sys; from simcoder.cli import main; main(['simulate','-c','paper','-t',"
+        "'alphago_zero','--json']); "
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('langgraph','langchain',"
+        "'langchain_core','docker','pydantic')]; print('AGENT', bad, file=sys.stderr)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert "AGENT []" in r.stderr
