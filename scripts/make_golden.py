@@ -69,6 +69,9 @@ UseRamulatorTrace: False
 
 PRESETS = {
     "paper": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="os"),
+    "paper-ws": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="ws"),
+    "paper-is": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="is"),
+    "small-sram": dict(rows=16, cols=8, ifmap_kb=2, filter_kb=4, ofmap_kb=1, dataflow="ws"),
 }
 
 
