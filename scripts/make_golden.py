@@ -147,12 +147,16 @@ def random_config(rng: random.Random, mode: str) -> dict:
         mode=mode,
     )
     if mode == "USER":
+        # SCALE-Sim asserts that a bank bandwidth divides evenly among the banks; keep one case
+        # in ten that breaks this, to check that we refuse it too
+        ifmap_banks, filter_banks = rng.choice([1, 2, 5, 10]), rng.choice([1, 2, 5, 10])
+        odd = 1 if rng.random() < 0.1 else 0
         cfg.update(
             bandwidth=rng.choice([1, 2, 4, 10, 32]),
-            ifmap_bank_bw=rng.choice([1, 2, 5, 10, 20]),
-            filter_bank_bw=rng.choice([1, 2, 5, 10, 20]),
-            ifmap_bank_num=rng.choice([1, 2, 10]),
-            filter_bank_num=rng.choice([1, 2, 10]),
+            ifmap_bank_bw=ifmap_banks * rng.choice([1, 2, 4]) + odd,
+            filter_bank_bw=filter_banks * rng.choice([1, 2, 4]),
+            ifmap_bank_num=ifmap_banks,
+            filter_bank_num=filter_banks,
         )
     return cfg
 
