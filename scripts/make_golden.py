@@ -72,6 +72,21 @@ PRESETS = {
     "paper-ws": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="ws"),
     "paper-is": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="is"),
     "small-sram": dict(rows=16, cols=8, ifmap_kb=2, filter_kb=4, ofmap_kb=1, dataflow="ws"),
+    # the paper's array with a real bandwidth limit (SCALE-Sim's scale.cfg bank settings)
+    "paper-user": dict(
+        rows=32,
+        cols=32,
+        ifmap_kb=64,
+        filter_kb=64,
+        ofmap_kb=64,
+        dataflow="os",
+        mode="USER",
+        bandwidth=10,
+        ifmap_bank_bw=10,
+        filter_bank_bw=10,
+        ifmap_bank_num=10,
+        filter_bank_num=10,
+    ),
 }
 
 
@@ -225,11 +240,11 @@ def read_topology(name: str) -> tuple[list[list], bool]:
 
 def cmd_network(args: argparse.Namespace) -> None:
     path = GOLDEN / "networks.jsonl"
-    case_id = f"{args.topology}-{args.preset}-{args.mode.lower()}"
+    config = dict({"mode": args.mode}, **PRESETS[args.preset])
+    case_id = f"{args.topology}-{args.preset}-{str(config['mode']).lower()}"
     if case_id in existing_ids(path):
         print(f"{case_id} already done")
         return
-    config = dict(PRESETS[args.preset], mode=args.mode)
     layers, gemm = read_topology(args.topology)
     start = time.perf_counter()
     reports = run_case(config, layers, gemm)

@@ -93,6 +93,9 @@ class Schedule:
     ifmap: DemandStream  # the read streams decide what the DRAM fetches and in which order
     filter: DemandStream
     ofmap: DemandStream  # the write stream decides when the ofmap buffer drains
+    # the order SCALE-Sim prefetches each read operand from DRAM in USER mode (-1 = padding)
+    ifmap_fetch_order: np.ndarray
+    filter_fetch_order: np.ndarray
 
     @property
     def demand_cycles(self) -> int:

@@ -159,6 +159,18 @@ class MemoryConfig:
             ("filter_sram_banks", "FilterSRAMBankNum"),
         ):
             _positive(key, getattr(self, fname))
+        if self.bandwidth_mode is BandwidthMode.USER:
+            for op, bw, banks in (
+                ("Ifmap", self.ifmap_sram_bank_words_per_cycle, self.ifmap_sram_banks),
+                ("Filter", self.filter_sram_bank_words_per_cycle, self.filter_sram_banks),
+            ):
+                if bw % banks:
+                    raise ValidationError(
+                        f"{op}SRAMBankBandwidth",
+                        f"{bw} words/cycle do not divide evenly among {op}SRAMBankNum = {banks} "
+                        "banks (SCALE-Sim 3.0.0 refuses this in USER mode); use a multiple of "
+                        f"{banks}",
+                    )
 
 
 @dataclass(frozen=True)

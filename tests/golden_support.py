@@ -18,6 +18,7 @@ from simcoder.simulator.types import (
     MemoryConfig,
     NetworkReport,
     SimConfig,
+    ValidationError,
 )
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -27,10 +28,11 @@ REPORTS = ("COMPUTE_REPORT", "BANDWIDTH_REPORT", "DETAILED_ACCESS_REPORT")
 @dataclass(frozen=True)
 class GoldenCase:
     id: str
-    config: SimConfig
+    config: SimConfig | None  # None when the config itself is invalid (see config_error)
     layers: list[Layer]
     reports: dict[str, list[str]] | None
     scalesim_error: str | None
+    config_error: str | None = None
 
 
 def load_cases(name: str) -> list[GoldenCase]:
@@ -40,8 +42,24 @@ def load_cases(name: str) -> list[GoldenCase]:
 
 def to_case(rec: dict[str, Any]) -> GoldenCase:
     c = rec["config"]
+    try:
+        memory = _memory(c)
+    except ValidationError as exc:
+        return GoldenCase(rec["id"], None, [], rec["reports"], rec["scalesim_error"], str(exc))
+    config = SimConfig(ArrayConfig(c["rows"], c["cols"], Dataflow(c["dataflow"])), memory)
+    if rec["gemm"]:
+        layers = [Layer.from_gemm(str(n), int(m), int(nn), int(k)) for n, m, nn, k in rec["layers"]]
+    else:
+        layers = [
+            Layer(str(row[0]), *map(int, row[1:8]), depthwise="DP" in str(row[0]))
+            for row in rec["layers"]
+        ]
+    return GoldenCase(rec["id"], config, layers, rec["reports"], rec["scalesim_error"])
+
+
+def _memory(c: dict[str, Any]) -> MemoryConfig:
     mode = BandwidthMode(c.get("mode", "CALC"))
-    memory = MemoryConfig(
+    return MemoryConfig(
         c["ifmap_kb"],
         c["filter_kb"],
         c["ofmap_kb"],
@@ -52,15 +70,6 @@ def to_case(rec: dict[str, Any]) -> GoldenCase:
         ifmap_sram_banks=c.get("ifmap_bank_num", 10),
         filter_sram_banks=c.get("filter_bank_num", 10),
     )
-    config = SimConfig(ArrayConfig(c["rows"], c["cols"], Dataflow(c["dataflow"])), memory)
-    if rec["gemm"]:
-        layers = [Layer.from_gemm(str(n), int(m), int(nn), int(k)) for n, m, nn, k in rec["layers"]]
-    else:
-        layers = [
-            Layer(str(row[0]), *map(int, row[1:8]), depthwise="DP" in str(row[0]))
-            for row in rec["layers"]
-        ]
-    return GoldenCase(rec["id"], config, layers, rec["reports"], rec["scalesim_error"])
 
 
 def _values(line: str) -> list[str]:
@@ -101,4 +110,5 @@ def same_value(want: str, got: str) -> bool:
 
 
 def run_case(case: GoldenCase) -> NetworkReport:
+    assert case.config is not None, case.config_error
     return simulate_network(case.layers, case.config)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simcoder.simulator.types import ArrayConfig, Dataflow, Layer, MemoryConfig, SimConfig
+from simcoder.simulator.types import (
+    ArrayConfig,
+    BandwidthMode,
+    Dataflow,
+    Layer,
+    MemoryConfig,
+    SimConfig,
+)
 
 
 @dataclass(frozen=True)
@@ -15,7 +22,13 @@ class Probe:
     @property
     def name(self) -> str:
         a, m, x = self.config.array, self.config.memory, self.layer
-        return (
+        mode = ""
+        if m.bandwidth_mode is BandwidthMode.USER:
+            mode = (
+                f"USER dram {m.ofmap_dram_words_per_cycle} banks "
+                f"{m.ifmap_sram_bank_words_per_cycle}/{m.filter_sram_bank_words_per_cycle} "
+            )
+        return mode + (
             f"{a.dataflow.value} {a.rows}x{a.cols} sram {m.ifmap_sram_kib}/"
             f"{m.filter_sram_kib}/{m.ofmap_sram_kib}kB {x.name} {x.ifmap_h}x{x.ifmap_w} "
             f"r{x.filter_h}x{x.filter_w} c{x.channels} m{x.num_filters} s{x.stride}"
@@ -32,6 +45,8 @@ LAYERS = (
 )
 ARRAYS = ((4, 4), (8, 8), (5, 7), (16, 4))
 SRAMS = ((1, 1, 1), (64, 64, 64), (2, 4, 1))
+# USER mode: (ofmap DRAM words/cycle, ifmap bank words/cycle, filter bank words/cycle)
+USER_BANDWIDTHS = ((1, 2, 4), (10, 10, 10), (32, 1, 2))
 
 
 def probe_grid(quick: bool = False) -> list[Probe]:
@@ -44,4 +59,15 @@ def probe_grid(quick: bool = False) -> list[Probe]:
                 for kib in SRAMS[: 2 if quick else 3]:
                     cfg = SimConfig(ArrayConfig(rows, cols, df), MemoryConfig(*kib))
                     probes.append(Probe(layer, cfg))
+                for dram, ifmap_bw, filter_bw in USER_BANDWIDTHS[: 1 if quick else 3]:
+                    memory = MemoryConfig(
+                        2,
+                        2,
+                        1,
+                        bandwidth_mode=BandwidthMode.USER,
+                        ofmap_dram_words_per_cycle=dram,
+                        ifmap_sram_bank_words_per_cycle=ifmap_bw,
+                        filter_sram_bank_words_per_cycle=filter_bw,
+                    )
+                    probes.append(Probe(layer, SimConfig(ArrayConfig(rows, cols, df), memory)))
     return probes

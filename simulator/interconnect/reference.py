@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simcoder.simulator.contracts import DemandStream, Fold, Mapping, Schedule
+from simcoder.simulator.interconnect.fetch_order import fetch_orders
 from simcoder.simulator.types import Dataflow
 
 
@@ -107,6 +108,7 @@ class ReferenceInterconnect:
         if mapping.array.dataflow is Dataflow.OUTPUT_STATIONARY:
             # SCALE-Sim 3.0.0 adds the padded fold's rows + cols to the write count of every fold
             ofmap_writes += len(mapping.folds) * (rows + cols)
+        ifmap_fetch, filter_fetch = fetch_orders(mapping)
         return Schedule(
             mapping=mapping,
             fold_cycles=(length,) * len(mapping.folds),
@@ -117,4 +119,6 @@ class ReferenceInterconnect:
             ifmap=ifmap,
             filter=filt,
             ofmap=ofmap,
+            ifmap_fetch_order=ifmap_fetch,
+            filter_fetch_order=filter_fetch,
         )

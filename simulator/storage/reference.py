@@ -10,6 +10,7 @@ from simcoder.simulator.storage.read_buffer import (
     calc_mode_dram_reads,
     walk_epochs,
 )
+from simcoder.simulator.storage.user_mode import simulate_user_mode
 from simcoder.simulator.storage.write_buffer import simulate_write_buffer
 from simcoder.simulator.types import BandwidthMode, MemoryConfig
 
@@ -53,8 +54,8 @@ class ReferenceStorage:
     """SCALE-Sim 3.0.0's memory system in CALC mode, clear and per event."""
 
     def simulate(self, schedule: Schedule, memory: MemoryConfig) -> StorageReport:
-        if memory.bandwidth_mode is not BandwidthMode.CALC:
-            raise NotImplementedError("USER bandwidth mode is not implemented yet")
+        if memory.bandwidth_mode is BandwidthMode.USER:
+            return simulate_user_mode(schedule, memory)
         array = schedule.mapping.array
         rows, counts = np.unique(schedule.ofmap.cycles, return_counts=True)
         last_row = schedule.demand_cycles - 1

@@ -9,15 +9,18 @@ import pytest
 
 from golden_support import GoldenCase, differences, load_cases, run_case
 from simcoder.simulator.storage.read_buffer import ScaleSimFailure
-from simcoder.simulator.types import BandwidthMode
+from simcoder.simulator.types import Dataflow
 
 CALC = load_cases("random_calc.jsonl")
-NETWORKS = [
-    c for c in load_cases("networks.jsonl") if c.config.memory.bandwidth_mode is BandwidthMode.CALC
-]
+USER = load_cases("random_user.jsonl")
+NETWORKS = load_cases("networks.jsonl")
 
 
 def _check(case: GoldenCase) -> None:
+    if case.config_error is not None:  # we refuse the config where SCALE-Sim asserts
+        assert case.scalesim_error is not None and "divisible" in case.scalesim_error
+        assert "do not divide evenly" in case.config_error
+        return
     if case.scalesim_error is not None:
         with pytest.raises(ScaleSimFailure):
             run_case(case)
@@ -43,4 +46,23 @@ def test_random_layers_calc(case: GoldenCase) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("case", NETWORKS, ids=[c.id for c in NETWORKS])
 def test_whole_networks_calc(case: GoldenCase) -> None:
+    _check(case)
+
+
+def test_user_golden_set_is_varied() -> None:
+    assert len(USER) >= 250
+    valid = [c for c in USER if c.config is not None]
+    assert {c.config.array.dataflow for c in valid if c.config} == set(Dataflow)
+    assert {c.config.memory.ofmap_dram_words_per_cycle for c in valid if c.config} >= {1, 2, 32}
+    assert any(c.config_error for c in USER)
+    stalled = [
+        c
+        for c in valid
+        if c.reports and any(int(r.split(",")[3]) for r in c.reports["COMPUTE_REPORT"][1:])
+    ]
+    assert len(stalled) >= 30  # USER mode is where stalls happen
+
+
+@pytest.mark.parametrize("case", USER, ids=[c.id for c in USER])
+def test_random_layers_user(case: GoldenCase) -> None:
     _check(case)
