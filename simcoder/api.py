@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from simcoder.presets import PRESETS
 from simcoder.simulator.compat import InputError
@@ -46,6 +47,27 @@ def resolve_layers(topology: str | Path | list[Layer], gemm: bool = False) -> li
 
 def is_gemm_workload(name: str) -> bool:
     return name in GEMM_WORKLOADS
+
+
+def compute_summary(
+    config: str | Path | SimConfig, topology: str | Path | list[Layer], *, gemm: bool = False
+) -> list[Any]:
+    """Cycles and utilization per layer only (CALC mode), the fastest query: see
+    ``simcoder.simulator.fast.engine.ComputeSummary``."""
+    from simcoder.simulator.compat.topology import expand_depthwise
+    from simcoder.simulator.fast.engine import fast_compute_layer, supports
+
+    cfg = resolve_config(config)
+    if not supports(cfg):
+        raise InputError(
+            "config",
+            "the compute-only summary covers CALC bandwidth mode; "
+            "run the full simulation for USER mode",
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        layers = resolve_layers(topology, gemm)
+    return [fast_compute_layer(layer, cfg) for layer in expand_depthwise(layers)]
 
 
 def simulate(

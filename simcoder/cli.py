@@ -38,6 +38,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from simcoder.api import is_gemm_workload, simulate
 
     gemm = args.gemm or is_gemm_workload(args.topology)
+    if args.compute_only:
+        return _compute_only(args, gemm)
     started = time.perf_counter()
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -92,6 +94,58 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"reports written to {args.outdir}/ (COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, "
             "DETAILED_ACCESS_REPORT.csv)"
         )
+    return 0
+
+
+def _compute_only(args: argparse.Namespace, gemm: bool) -> int:
+    from simcoder.api import compute_summary
+
+    if args.outdir:
+        raise UserError(
+            "--compute-only writes no report files (SCALE-Sim's compute report "
+            "needs the DRAM windows); drop -o or --compute-only"
+        )
+    started = time.perf_counter()
+    rows = compute_summary(args.config, args.topology, gemm=gemm)
+    seconds = time.perf_counter() - started
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "total_cycles": sum(r.total_cycles for r in rows),
+                    "seconds": round(seconds, 4),
+                    "layers": [
+                        {
+                            "name": r.layer.name,
+                            "total_cycles": r.total_cycles,
+                            "stall_cycles": r.stall_cycles,
+                            "overall_util_pct": r.overall_util_pct,
+                            "mapping_efficiency_pct": r.mapping_efficiency_pct,
+                            "compute_util_pct": r.compute_util_pct,
+                        }
+                        for r in rows
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return 0
+    table = [
+        [
+            r.layer.name,
+            str(r.total_cycles),
+            str(r.stall_cycles),
+            f"{r.overall_util_pct:.2f}",
+            f"{r.mapping_efficiency_pct:.2f}",
+            f"{r.compute_util_pct:.2f}",
+        ]
+        for r in rows
+    ]
+    print(_table(table, ["layer", "cycles", "stalls", "util %", "map eff %", "compute util %"]))
+    print(
+        f"\n{len(rows)} layers, {sum(r.total_cycles for r in rows)} cycles; computed in "
+        f"{seconds:.3f} s"
+    )
     return 0
 
 
@@ -176,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--gemm", action="store_true", help="the topology file has M, N, K rows")
     s.add_argument("-o", "--outdir", help="write the three report CSVs into this directory")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
+    s.add_argument(
+        "--compute-only",
+        action="store_true",
+        help="cycles and utilization only, no DRAM walk (CALC mode; fastest)",
+    )
     s.set_defaults(func=cmd_simulate)
     w = sub.add_parser("workloads", help="list the built-in workloads")
     w.set_defaults(func=cmd_workloads)

@@ -61,20 +61,38 @@ def simulate_layer(layer: Layer, config: SimConfig, modules: Modules | None = No
     )
 
 
+def _layer_runner(
+    config: SimConfig, modules: Modules | None, fast: bool
+) -> Callable[[Layer], LayerReport]:
+    """The compiled fast path when nothing is swapped and it covers the mode; else the modules."""
+    if modules is None and fast:
+        from simcoder.simulator.fast import engine as fast_engine
+
+        if fast_engine.supports(config):
+            return lambda layer: fast_engine.fast_simulate_layer(layer, config)
+    mods = modules or Modules.load()
+    return lambda layer: simulate_layer(layer, config, mods)
+
+
 def simulate_network(
     layers: Iterable[Layer],
     config: SimConfig,
     modules: Modules | None = None,
     progress: Callable[[int, int, Layer], None] | None = None,
+    fast: bool = True,
 ) -> NetworkReport:
-    """Simulate every layer; SCALE-Sim's depthwise (DP) layers run once per channel."""
+    """Simulate every layer; SCALE-Sim's depthwise (DP) layers run once per channel.
+
+    With no ``modules`` the compiled fast path runs where it covers the bandwidth mode (it equals
+    the reference modules exactly); ``fast=False`` forces the reference pipeline.
+    """
     from simcoder.simulator.compat.topology import expand_depthwise
 
-    mods = modules or Modules.load()
+    run = _layer_runner(config, modules, fast)
     expanded = expand_depthwise(list(layers))
     reports = []
     for i, layer in enumerate(expanded):
         if progress is not None:
             progress(i, len(expanded), layer)
-        reports.append(simulate_layer(layer, config, mods))
+        reports.append(run(layer))
     return NetworkReport(config, tuple(reports))

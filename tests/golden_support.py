@@ -109,6 +109,7 @@ def same_value(want: str, got: str) -> bool:
     return math.isclose(w, g, rel_tol=1e-9, abs_tol=0.0)
 
 
-def run_case(case: GoldenCase) -> NetworkReport:
+def run_case(case: GoldenCase, fast: bool = True) -> NetworkReport:
+    """Our report: the compiled fast path where it applies, or (fast=False) the reference."""
     assert case.config is not None, case.config_error
-    return simulate_network(case.layers, case.config)
+    return simulate_network(case.layers, case.config, fast=fast)

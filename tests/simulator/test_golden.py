@@ -16,16 +16,16 @@ USER = load_cases("random_user.jsonl")
 NETWORKS = load_cases("networks.jsonl")
 
 
-def _check(case: GoldenCase) -> None:
+def _check(case: GoldenCase, fast: bool = True) -> None:
     if case.config_error is not None:  # we refuse the config where SCALE-Sim asserts
         assert case.scalesim_error is not None and "divisible" in case.scalesim_error
         assert "do not divide evenly" in case.config_error
         return
     if case.scalesim_error is not None:
         with pytest.raises(ScaleSimFailure):
-            run_case(case)
+            run_case(case, fast)
         return
-    assert differences(case, run_case(case)) == []
+    assert differences(case, run_case(case, fast)) == []
 
 
 def test_golden_set_is_large_and_varied() -> None:
@@ -38,14 +38,15 @@ def test_golden_set_is_large_and_varied() -> None:
     assert any(c.config.memory.ifmap_sram_kib == 1 for c in CALC)
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "reference"])
 @pytest.mark.parametrize("case", CALC, ids=[c.id for c in CALC])
-def test_random_layers_calc(case: GoldenCase) -> None:
-    _check(case)
+def test_random_layers_calc(case: GoldenCase, fast: bool) -> None:
+    _check(case, fast)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", NETWORKS, ids=[c.id for c in NETWORKS])
-def test_whole_networks_calc(case: GoldenCase) -> None:
+def test_whole_networks(case: GoldenCase) -> None:
     _check(case)
 
 
