@@ -43,12 +43,64 @@ def _visit(
             st[_COUNT] = 0
 
 
+@njit(cache=True, inline="always")
+def _hit(addr: int, start: int, end: int, offsets: np.ndarray, set_ids: np.ndarray) -> bool:
+    """Is one of the sets holding ``addr`` in the circular window [start, end)?"""
+    lo, hi = offsets[addr], offsets[addr + 1]
+    if lo == hi:
+        return False
+    if start == end:
+        return True
+    if start < end:
+        i = lo + np.searchsorted(set_ids[lo:hi], start)
+        return bool(i < hi and set_ids[i] < end)
+    return bool(set_ids[hi - 1] >= start or set_ids[lo] < end)
+
+
+@njit(cache=True, inline="always")
+def _plan_visit(
+    addr: int,
+    row: int,
+    st: np.ndarray,
+    offsets: np.ndarray,
+    set_ids: np.ndarray,
+    window: np.ndarray,
+    plan_rows: np.ndarray,
+    plan_counts: np.ndarray,
+) -> None:
+    """One request of storage.user_read_buffer.plan_prefetches."""
+    if st[_FIRST] < 0:
+        st[_FIRST] = row
+    st[_LAST] = row
+    n_sets, active_sets, prefetch_sets = window[0], window[1], window[2]
+    start = (st[_EPOCH] * prefetch_sets) % n_sets
+    if _hit(addr, start, (start + active_sets) % n_sets, offsets, set_ids):
+        return
+    if offsets[addr] == offsets[addr + 1] or prefetch_sets == 0:
+        st[_FETCHED] = -1  # SCALE-Sim would loop forever: reported by the caller
+        return
+    steps = 0
+    while True:
+        st[_EPOCH] += 1
+        steps += 1
+        start = (st[_EPOCH] * prefetch_sets) % n_sets
+        if _hit(addr, start, (start + active_sets) % n_sets, offsets, set_ids):
+            break
+    n = st[_EVENTS]
+    if n and plan_rows[n - 1] == row:
+        plan_counts[n - 1] += steps
+    else:
+        plan_rows[n] = row
+        plan_counts[n] = steps
+        st[_EVENTS] += 1
+
+
 @njit(cache=True)
-def epoch_walk(
+def walk_requests(
     table: np.ndarray,
     pix: np.ndarray,
     win: np.ndarray,
-    window: int,
+    window_size: int,
     ifmap_h: int,
     ifmap_w: int,
     all_valid: bool,
@@ -56,15 +108,24 @@ def epoch_walk(
     space: int,
     epoch_words: int,
     max_events: int,
-) -> tuple[int, np.ndarray, int, int]:
-    """storage.read_buffer.walk_epochs over the operand's demand stream, generated on the fly.
+    offsets: np.ndarray,
+    set_ids: np.ndarray,
+    window: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Walk one read operand's demand stream in issue order, generated on the fly.
 
     An ifmap word is ``pix[0, p] + win[0, k]``, valid when the pixel's row/column (``pix[1:]``)
     plus the window element's (``win[1:]``) stay inside the ifmap; a filter word is n*K + k.
-    Returns (fetched words, demand row of each epoch end, first request row, last request row).
+    With ``epoch_words > 0`` it is storage.read_buffer.walk_epochs (CALC): returns (state, epoch
+    end rows, unused). Otherwise it is storage.user_read_buffer.plan_prefetches (USER) over the
+    set index ``offsets``/``set_ids`` and ``window`` = (sets, active sets, prefetch sets):
+    returns (state, prefetch rows, prefetches per row). ``state`` holds the fetched words (-1 on
+    a request SCALE-Sim cannot serve), the first and last request rows.
     """
-    epoch_of = np.full(space, -1, dtype=np.int32)
+    calc = epoch_words > 0
+    epoch_of = np.full(space if calc else 1, -1, dtype=np.int32)
     events = np.empty(max_events, dtype=np.int64)
+    counts = np.empty(1 if calc else max_events, dtype=np.int64)
     st = np.zeros(6, dtype=np.int64)
     st[_FIRST] = -1
     for f in range(table.shape[0]):
@@ -92,9 +153,17 @@ def epoch_walk(
                         continue
                     addr = pix[0, x] + win[0, y]
                 else:
-                    addr = y * window + x
-                _visit(addr, row, st, epoch_of, events, epoch_words)
-    return (st[_FETCHED] + st[_COUNT], events[: st[_EVENTS]].copy(), st[_FIRST], st[_LAST])
+                    addr = y * window_size + x
+                if calc:
+                    _visit(addr, row, st, epoch_of, events, epoch_words)
+                else:
+                    _plan_visit(addr, row, st, offsets, set_ids, window, events, counts)
+                    if st[_FETCHED] < 0:
+                        return st, events[:0].copy(), counts[:0].copy()
+    n = st[_EVENTS]
+    if calc:
+        st[_FETCHED] += st[_COUNT]
+    return st, events[:n].copy(), counts[: 0 if calc else n].copy()
 
 
 @njit(cache=True)
@@ -109,17 +178,42 @@ def ofmap_row_counts(table: np.ndarray, n_rows: int) -> np.ndarray:
     return counts
 
 
+@njit(cache=True, inline="always")
+def _read_offset(
+    issue: int, n_prefetches: int, last: np.ndarray, slot: int, lines_per_prefetch: int
+) -> int:
+    """storage.user_read_buffer.PrefetchClock.row_offset: SCALE-Sim's offset arithmetic."""
+    offset = 1
+    for _ in range(n_prefetches):
+        last[slot] += lines_per_prefetch + 1
+        potential = last[slot] - (issue + offset)
+        offset += potential
+        if potential > 0:
+            offset += potential
+    return offset
+
+
 @njit(cache=True)
-def write_buffer(
+def timeline(
     counts: np.ndarray,
     size: int,
     width: int,
-    last_row: int,
-) -> tuple[np.ndarray, np.ndarray, int, int, int]:
-    """storage.write_buffer.simulate_write_buffer, with pending lines as a ring of runs.
+    i_rows: np.ndarray,
+    i_counts: np.ndarray,
+    f_rows: np.ndarray,
+    f_counts: np.ndarray,
+    lines_per_prefetch: np.ndarray,
+    watch: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The memory system row by row: the ofmap buffer (storage.write_buffer) and, in USER mode,
+    the read buffers' prefetch stalls (storage.user_mode). CALC mode passes no prefetch rows.
 
-    Returns (stall rows, stall amounts, DRAM words, first drain cycle, last drain cycle).
+    Returns (stall rows, stall amounts, scalars): scalars are DRAM words written, first drain
+    cycle, last drain cycle, total cycles, ifmap/filter served cycle of the four ``watch`` rows
+    (ifmap first/last, filter first/last request row), first/last write completion, and the
+    ifmap/filter last prefetch cycle.
     """
+    n_rows = counts.shape[0]
     active = (size + 1) // 2
     lines_per_drain = (size - active + width - 1) // width
     cap = size + 2 * width + 16
@@ -130,20 +224,44 @@ def write_buffer(
     free = size
     fill = 0
     drain_end = 0
-    words = 0
-    first_drain = -1
-    last_drain = 0
+    out = np.zeros(15, dtype=np.int64)
+    out[1] = -1
+    out[9] = -1
+    last_prefetch = np.full(2, -1, dtype=np.int64)
     stall = 0
     stall_rows = np.empty(16, dtype=np.int64)
     stall_amounts = np.empty(16, dtype=np.int64)
     n_stalls = 0
-    for row in range(counts.shape[0] + 1):
-        final = row == counts.shape[0]
-        cnt = 0 if final else counts[row]
-        if cnt == 0 and not final:
-            continue
-        cycle = last_row + stall if final else row + stall
+    ip = 0
+    fp = 0
+    for row in range(n_rows + 1):
+        final = row == n_rows
+        cnt = 0
+        n_i = 0
+        n_f = 0
+        if not final:
+            cnt = counts[row]
+            if ip < i_rows.shape[0] and i_rows[ip] == row:
+                n_i = i_counts[ip]
+                ip += 1
+            if fp < f_rows.shape[0] and f_rows[fp] == row:
+                n_f = f_counts[fp]
+                fp += 1
+            watched = (
+                row == watch[0]
+                or row == watch[1]
+                or row == watch[2]
+                or row == watch[3]
+                or row == n_rows - 1
+            )
+            if cnt == 0 and n_i == 0 and n_f == 0 and not watched:
+                continue
+            cycle = row + stall
+        else:
+            cycle = out[3]
         issue = cycle
+        i_offset = _read_offset(issue, n_i, last_prefetch, 0, lines_per_prefetch[0])
+        f_offset = _read_offset(issue, n_f, last_prefetch, 1, lines_per_prefetch[1])
         while cnt > 0 or final:
             if final:
                 n = 0
@@ -151,7 +269,6 @@ def write_buffer(
                 n = min(cnt, free) if free > 0 else 1
             else:
                 n = min(cnt, max(free - active + 1, 1))
-            # append n words into the current line, closing full lines
             free -= n
             cnt -= n
             total = fill + n
@@ -171,7 +288,7 @@ def write_buffer(
                     cycle = drain_end
                 continue
             if final or free < active:
-                if fill:  # close the partial line
+                if fill:
                     last = (head + n_runs - 1) % cap
                     if n_runs and run_v[last] == fill:
                         run_n[last] += 1
@@ -181,7 +298,7 @@ def write_buffer(
                         run_v[tail] = fill
                         n_runs += 1
                     fill = 0
-                while True:  # one drain (the final flush repeats until empty)
+                while True:
                     if final and n_runs == 0:
                         break
                     want = lines_per_drain
@@ -197,12 +314,12 @@ def write_buffer(
                             head = (head + 1) % cap
                             n_runs -= 1
                     drained = (taken - 1) * width + last_valid
-                    words += drained
+                    out[0] += drained
                     free += drained
                     end = cycle + taken - 1
-                    if first_drain < 0:
-                        first_drain = cycle
-                    last_drain = max(last_drain, end)
+                    if out[1] < 0:
+                        out[1] = cycle
+                    out[2] = max(out[2], end)
                     drain_end = end
                     if not final:
                         break
@@ -211,18 +328,27 @@ def write_buffer(
                         break
                 if final:
                     break
-        if not final and cycle > issue:
+        if final:
+            break
+        if counts[row] > 0:
+            if out[9] < 0:
+                out[9] = cycle
+            out[10] = cycle
+        for w_slot in range(4):
+            if row == watch[w_slot]:
+                out[4 + w_slot] = issue + (i_offset if w_slot < 2 else f_offset)
+        if row == n_rows - 1:
+            out[3] = cycle
+        row_stall = max(i_offset - 1, f_offset - 1, cycle - issue)
+        if row_stall > 0:
             if n_stalls == stall_rows.shape[0]:
                 stall_rows = np.concatenate((stall_rows, np.empty(n_stalls, dtype=np.int64)))
                 stall_amounts = np.concatenate((stall_amounts, np.empty(n_stalls, dtype=np.int64)))
             stall_rows[n_stalls] = row
-            stall_amounts[n_stalls] = cycle - issue
+            stall_amounts[n_stalls] = row_stall
             n_stalls += 1
-            stall += cycle - issue
-    return (
-        stall_rows[:n_stalls].copy(),
-        stall_amounts[:n_stalls].copy(),
-        words,
-        first_drain,
-        last_drain,
-    )
+            stall += row_stall
+    out[11] = last_prefetch[0]
+    out[12] = last_prefetch[1]
+    out[13] = stall
+    return stall_rows[:n_stalls].copy(), stall_amounts[:n_stalls].copy(), out

@@ -71,19 +71,51 @@ class SetIndex:
         return result
 
 
+@dataclass(frozen=True)
+class BufferGeometry:
+    """Sizes of one USER-mode read buffer, in sets (for hits) and DRAM lines (for transfers)."""
+
+    set_words: int
+    n_sets: int
+    active_sets: int
+    prefetch_sets: int
+    fetch_lines: int
+    first_fill_lines: int
+    lines_per_prefetch: int
+
+    @classmethod
+    def of(cls, fetch: np.ndarray, size_words: int, words_per_line: int) -> BufferGeometry:
+        active = -(-size_words // 2)
+        prefetch = size_words - active
+        set_words = -(-size_words // 100)
+        n_sets = int(np.count_nonzero(fetch >= 0)) // set_words + 1  # always one more set
+        active_sets = min(-(-active // set_words), n_sets)
+        fetch_lines = -(-fetch.shape[0] // words_per_line)
+        return cls(
+            set_words,
+            n_sets,
+            active_sets,
+            min(-(-prefetch // set_words), n_sets - active_sets),
+            fetch_lines,
+            min(-(-active // words_per_line), fetch_lines),
+            -(-prefetch // words_per_line),
+        )
+
+    def check_prefetch_fits(self) -> None:
+        if self.prefetch_sets == 0 or self.lines_per_prefetch > self.fetch_lines:
+            raise ScaleSimFailure(
+                "SCALE-Sim 3.0.0 fails on this layer (its prefetch is longer than the whole "
+                "fetch matrix, or there is no prefetch half); use a smaller SRAM"
+            )
+
+
 def plan_prefetches(
     stream: DemandStream, fetch: np.ndarray, size_words: int, words_per_line: int
 ) -> PrefetchPlan:
-    active = -(-size_words // 2)
-    prefetch = size_words - active
-    set_words = -(-size_words // 100)
-    index = SetIndex.build(fetch, set_words)
-    n_sets = index.n_sets
-    active_sets = min(-(-active // set_words), n_sets)
-    prefetch_sets = min(-(-prefetch // set_words), n_sets - active_sets)
-    fetch_lines = -(-fetch.shape[0] // words_per_line)
-    first_fill = min(-(-active // words_per_line), fetch_lines)
-    per_prefetch = -(-prefetch // words_per_line)
+    geo = BufferGeometry.of(fetch, size_words, words_per_line)
+    index = SetIndex.build(fetch, geo.set_words)
+    n_sets, active_sets, prefetch_sets = geo.n_sets, geo.active_sets, geo.prefetch_sets
+    first_fill, per_prefetch = geo.first_fill_lines, geo.lines_per_prefetch
     bases = index.bases(stream.addresses)
     n = int(bases.shape[0])
 
@@ -106,11 +138,7 @@ def plan_prefetches(
     k = 0  # prefetches so far
     pos = next_miss(k, 0)
     while pos < n:
-        if prefetch_sets == 0 or per_prefetch > fetch_lines:
-            raise ScaleSimFailure(
-                "SCALE-Sim 3.0.0 fails on this layer (its prefetch is longer than the whole "
-                "fetch matrix, or there is no prefetch half); use a smaller SRAM"
-            )
+        geo.check_prefetch_fits()
         steps = 0
         while True:  # advance the window until it holds the word
             k += 1

@@ -64,6 +64,7 @@ def test_user_golden_set_is_varied() -> None:
     assert len(stalled) >= 30  # USER mode is where stalls happen
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "reference"])
 @pytest.mark.parametrize("case", USER, ids=[c.id for c in USER])
-def test_random_layers_user(case: GoldenCase) -> None:
-    _check(case)
+def test_random_layers_user(case: GoldenCase, fast: bool) -> None:
+    _check(case, fast)
