@@ -100,29 +100,39 @@ def _walk(
     if set_index is None:  # CALC: epochs
         size = (m.ifmap_sram_kib if operand == 0 else m.filter_sram_kib) * 1024
         epoch_words = SETS_PER_HALF * (size // 100)
-        offsets, set_ids, window = _NO_PLAN, _NO_PLAN, _NO_PLAN
-        max_events = requests // epoch_words + 2
+        st, rows = kernels.epoch_walk(
+            table,
+            pix,
+            win,
+            layer.window_size,
+            layer.ifmap_h,
+            layer.ifmap_w,
+            all_valid,
+            a.rows,
+            space,
+            epoch_words,
+            requests // epoch_words + 2,
+        )
+        counts = _NO_PLAN
     else:  # USER: prefetch windows
-        epoch_words, (offsets, set_ids, window) = 0, set_index
-        max_events = int(table[-1, 0]) + fold_length(
+        offsets, set_ids, window = set_index
+        n_rows = int(table[-1, 0]) + fold_length(
             a.dataflow, a.rows, a.cols, spatio_temporal(layer, a.dataflow)[2]
         )
-    st, rows, counts = kernels.walk_requests(
-        table,
-        pix,
-        win,
-        layer.window_size,
-        layer.ifmap_h,
-        layer.ifmap_w,
-        all_valid,
-        a.rows,
-        space,
-        epoch_words,
-        max_events,
-        offsets,
-        set_ids,
-        window,
-    )
+        st, rows, counts = kernels.prefetch_walk(
+            table,
+            pix,
+            win,
+            layer.window_size,
+            layer.ifmap_h,
+            layer.ifmap_w,
+            all_valid,
+            a.rows,
+            n_rows + 1,
+            offsets,
+            set_ids,
+            window,
+        )
     if st[2] < 0:
         raise ScaleSimFailure("a requested word is never prefetched; SCALE-Sim would loop forever")
     return _ReadWalk(int(st[2]), rows, counts, int(st[3]), int(st[4]))

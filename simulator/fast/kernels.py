@@ -21,26 +21,7 @@ from simcoder.simulator.fast.geometry import (
 )
 
 # walk state slots
-_EPOCH, _COUNT, _FETCHED, _FIRST, _LAST, _EVENTS = range(6)
-
-
-@njit(cache=True, inline="always")
-def _visit(
-    addr: int, row: int, st: np.ndarray, epoch_of: np.ndarray, events: np.ndarray, epoch_words: int
-) -> None:
-    """One request of storage.read_buffer.walk_epochs."""
-    if st[_FIRST] < 0:
-        st[_FIRST] = row
-    st[_LAST] = row
-    if epoch_of[addr] != st[_EPOCH]:
-        epoch_of[addr] = st[_EPOCH]
-        st[_COUNT] += 1
-        if st[_COUNT] == epoch_words:
-            events[st[_EVENTS]] = row
-            st[_EVENTS] += 1
-            st[_EPOCH] += 1
-            st[_FETCHED] += epoch_words
-            st[_COUNT] = 0
+_FETCHED, _FIRST, _LAST = 2, 3, 4
 
 
 @njit(cache=True, inline="always")
@@ -57,46 +38,94 @@ def _hit(addr: int, start: int, end: int, offsets: np.ndarray, set_ids: np.ndarr
     return bool(set_ids[hi - 1] >= start or set_ids[lo] < end)
 
 
-@njit(cache=True, inline="always")
-def _plan_visit(
-    addr: int,
-    row: int,
-    st: np.ndarray,
+@njit(cache=True)
+def prefetch_walk(
+    table: np.ndarray,
+    pix: np.ndarray,
+    win: np.ndarray,
+    window_size: int,
+    ifmap_h: int,
+    ifmap_w: int,
+    all_valid: bool,
+    rows: int,
+    max_events: int,
     offsets: np.ndarray,
     set_ids: np.ndarray,
     window: np.ndarray,
-    plan_rows: np.ndarray,
-    plan_counts: np.ndarray,
-) -> None:
-    """One request of storage.user_read_buffer.plan_prefetches."""
-    if st[_FIRST] < 0:
-        st[_FIRST] = row
-    st[_LAST] = row
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """storage.user_read_buffer.plan_prefetches over the operand's demand stream, generated on
+    the fly (same traversal as epoch_walk). ``offsets``/``set_ids`` say which sets hold each
+    word; ``window`` = (sets, active sets, prefetch sets). Returns (state, rows with
+    prefetches, prefetches per row); state[FETCHED] is -1 when a request can never be served.
+    """
     n_sets, active_sets, prefetch_sets = window[0], window[1], window[2]
-    start = (st[_EPOCH] * prefetch_sets) % n_sets
-    if _hit(addr, start, (start + active_sets) % n_sets, offsets, set_ids):
-        return
-    if offsets[addr] == offsets[addr + 1] or prefetch_sets == 0:
-        st[_FETCHED] = -1  # SCALE-Sim would loop forever: reported by the caller
-        return
-    steps = 0
-    while True:
-        st[_EPOCH] += 1
-        steps += 1
-        start = (st[_EPOCH] * prefetch_sets) % n_sets
-        if _hit(addr, start, (start + active_sets) % n_sets, offsets, set_ids):
-            break
-    n = st[_EVENTS]
-    if n and plan_rows[n - 1] == row:
-        plan_counts[n - 1] += steps
-    else:
-        plan_rows[n] = row
-        plan_counts[n] = steps
-        st[_EVENTS] += 1
+    plan_rows = np.empty(max_events, dtype=np.int64)
+    plan_counts = np.empty(max_events, dtype=np.int64)
+    n_plan = 0
+    k = 0
+    start = 0
+    end = active_sets % n_sets
+    first = -1
+    last = -1
+    st = np.zeros(6, dtype=np.int64)
+    for f in range(table.shape[0]):
+        g = table[f]
+        h, w, skewed, is_a = g[H], g[W], g[SKEWED], g[5] == MATRIX_A
+        n_steps = h + w - 1 if skewed else h
+        for step in range(n_steps):
+            if skewed:
+                row = g[START] + g[BASE] + step
+                j_lo, j_hi = max(0, step - h + 1), min(step, w - 1)
+                i0, di = step - j_lo, -1
+            else:
+                row = g[START] + rows - h + step
+                j_lo, j_hi = 0, w - 1
+                i0, di = h - 1 - step, 0
+            x = g[X0] + g[XI] * i0 + g[XJ] * j_lo
+            y = g[Y0] + g[YI] * i0 + g[YJ] * j_lo
+            dx = g[XJ] + g[XI] * di
+            dy = g[YJ] + g[YI] * di
+            for _ in range(j_hi - j_lo + 1):
+                if is_a:
+                    valid = all_valid or (
+                        pix[1, x] + win[1, y] < ifmap_h and pix[2, x] + win[2, y] < ifmap_w
+                    )
+                    addr = pix[0, x] + win[0, y]
+                else:
+                    valid = True
+                    addr = y * window_size + x
+                x += dx
+                y += dy
+                if not valid:
+                    continue
+                if first < 0:
+                    first = row
+                last = row
+                if _hit(addr, start, end, offsets, set_ids):
+                    continue
+                if offsets[addr] == offsets[addr + 1] or prefetch_sets == 0:
+                    st[_FETCHED] = -1
+                    return st, plan_rows[:0].copy(), plan_counts[:0].copy()
+                steps = 0
+                while True:  # advance the window until it holds the word
+                    k += 1
+                    steps += 1
+                    start = (k * prefetch_sets) % n_sets
+                    end = (start + active_sets) % n_sets
+                    if _hit(addr, start, end, offsets, set_ids):
+                        break
+                if n_plan and plan_rows[n_plan - 1] == row:
+                    plan_counts[n_plan - 1] += steps
+                else:
+                    plan_rows[n_plan] = row
+                    plan_counts[n_plan] = steps
+                    n_plan += 1
+    st[_FIRST], st[_LAST] = first, last
+    return st, plan_rows[:n_plan].copy(), plan_counts[:n_plan].copy()
 
 
 @njit(cache=True)
-def walk_requests(
+def epoch_walk(
     table: np.ndarray,
     pix: np.ndarray,
     win: np.ndarray,
@@ -108,26 +137,16 @@ def walk_requests(
     space: int,
     epoch_words: int,
     max_events: int,
-    offsets: np.ndarray,
-    set_ids: np.ndarray,
-    window: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Walk one read operand's demand stream in issue order, generated on the fly.
-
-    An ifmap word is ``pix[0, p] + win[0, k]``, valid when the pixel's row/column (``pix[1:]``)
-    plus the window element's (``win[1:]``) stay inside the ifmap; a filter word is n*K + k.
-    With ``epoch_words > 0`` it is storage.read_buffer.walk_epochs (CALC): returns (state, epoch
-    end rows, unused). Otherwise it is storage.user_read_buffer.plan_prefetches (USER) over the
-    set index ``offsets``/``set_ids`` and ``window`` = (sets, active sets, prefetch sets):
-    returns (state, prefetch rows, prefetches per row). ``state`` holds the fetched words (-1 on
-    a request SCALE-Sim cannot serve), the first and last request rows.
-    """
-    calc = epoch_words > 0
-    epoch_of = np.full(space if calc else 1, -1, dtype=np.int32)
+) -> tuple[np.ndarray, np.ndarray]:
+    """walk_requests in CALC mode with scalar state (the hot loop of the fast path)."""
+    epoch_of = np.full(space, -1, dtype=np.int32)
     events = np.empty(max_events, dtype=np.int64)
-    counts = np.empty(1 if calc else max_events, dtype=np.int64)
-    st = np.zeros(6, dtype=np.int64)
-    st[_FIRST] = -1
+    n_events = 0
+    epoch = 0
+    count = 0
+    fetched = 0
+    first = -1
+    last = -1
     for f in range(table.shape[0]):
         g = table[f]
         h, w, skewed, is_a = g[H], g[W], g[SKEWED], g[5] == MATRIX_A
@@ -142,28 +161,39 @@ def walk_requests(
                 row = g[START] + rows - h + step
                 j_lo, j_hi = 0, w - 1
                 i0, di = h - 1 - step, 0
-            for j in range(j_lo, j_hi + 1):
-                i = i0 + di * (j - j_lo)
-                x = x0 + xi * i + xj * j
-                y = y0 + yi * i + yj * j
+            # along a step, x and y move by constant strides
+            x = x0 + xi * i0 + xj * j_lo
+            y = y0 + yi * i0 + yj * j_lo
+            dx = xj + xi * di
+            dy = yj + yi * di
+            for _ in range(j_hi - j_lo + 1):
                 if is_a:
-                    if not all_valid and (
-                        pix[1, x] + win[1, y] >= ifmap_h or pix[2, x] + win[2, y] >= ifmap_w
-                    ):
-                        continue
+                    valid = all_valid or (
+                        pix[1, x] + win[1, y] < ifmap_h and pix[2, x] + win[2, y] < ifmap_w
+                    )
                     addr = pix[0, x] + win[0, y]
                 else:
+                    valid = True
                     addr = y * window_size + x
-                if calc:
-                    _visit(addr, row, st, epoch_of, events, epoch_words)
-                else:
-                    _plan_visit(addr, row, st, offsets, set_ids, window, events, counts)
-                    if st[_FETCHED] < 0:
-                        return st, events[:0].copy(), counts[:0].copy()
-    n = st[_EVENTS]
-    if calc:
-        st[_FETCHED] += st[_COUNT]
-    return st, events[:n].copy(), counts[: 0 if calc else n].copy()
+                x += dx
+                y += dy
+                if not valid:
+                    continue
+                if first < 0:
+                    first = row
+                last = row
+                if epoch_of[addr] != epoch:
+                    epoch_of[addr] = epoch
+                    count += 1
+                    if count == epoch_words:
+                        events[n_events] = row
+                        n_events += 1
+                        epoch += 1
+                        fetched += count
+                        count = 0
+    st = np.zeros(6, dtype=np.int64)
+    st[_FETCHED], st[_FIRST], st[_LAST] = fetched + count, first, last
+    return st, events[:n_events].copy()
 
 
 @njit(cache=True)
