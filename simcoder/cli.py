@@ -248,10 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--quick", action="store_true", help="a smaller probe grid")
     c.add_argument("--json", action="store_true", help="print violations as JSON")
     c.set_defaults(func=cmd_check)
+    from simcoder.sandbox.cli import add_parser as add_sandbox
+
+    add_sandbox(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from simcoder.sandbox.types import SandboxUnavailable
     from simcoder.simulator.compat import InputError
     from simcoder.simulator.registry import ModuleLoadError
     from simcoder.simulator.storage.read_buffer import ScaleSimFailure
@@ -262,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always")
         try:
             status = int(args.func(args))
-        except (InputError, ModuleLoadError, ScaleSimFailure, UserError) as exc:
+        except (InputError, ModuleLoadError, ScaleSimFailure, UserError, SandboxUnavailable) as exc:
             print(f"simcoder: error: {exc}", file=sys.stderr)
             status = 2
         except UnknownWorkload as exc:

@@ -1,0 +1,121 @@
+"""The in-sandbox runner: ``python -m simcoder.sandbox.runner job.json``.
+
+Imports the candidate modules named in the job spec, runs the module checks and the requested
+workloads with them, and writes one JSON document, ``result.json``. It uses only the standard
+library, numpy and the simulator core, which travel with the job. The host never trusts the
+verdicts in that document: it validates it against a schema and the job's nonce, and re-checks
+the raw numbers against its own reference.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+SCHEMA = "simcoder.sandbox.result/1"
+EXIT_VERSION_MISMATCH = 3
+
+
+def _versions_ok(spec: dict[str, Any]) -> str | None:
+    import numpy
+
+    want_py, want_np = spec.get("python_minor"), spec.get("numpy")
+    have_py = ".".join(platform.python_version_tuple()[:2])
+    if want_py and want_py != have_py:
+        return f"sandbox Python {have_py} != host's pinned {want_py}; rebuild the sandbox image"
+    if want_np and want_np != numpy.__version__:
+        return f"sandbox numpy {numpy.__version__} != host's pinned {want_np}; rebuild the image"
+    return None
+
+
+def _load(kind: str, spec: str) -> tuple[Any, dict[str, Any]]:
+    from simcoder.simulator.registry import load_module
+
+    try:
+        return load_module(kind, spec), {"spec": spec, "error": None, "traceback": None}
+    except BaseException as exc:  # a candidate may raise anything at import
+        return None, {
+            "spec": spec,
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(limit=-8),
+        }
+
+
+def _workload(name: str, modules: Any, config: Any) -> dict[str, Any]:
+    from simcoder.simulator.engine import simulate_network
+    from simcoder.workloads.builtin import get_workload
+
+    try:
+        report = simulate_network(get_workload(name), config, modules)
+    except BaseException as exc:
+        return {
+            "name": name,
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(limit=-8),
+            "layers": [],
+        }
+    layers = []
+    for r in report.layers:
+        fields = {k: v for k, v in dataclasses.asdict(r).items() if k != "layer"}
+        layers.append({"name": r.layer.name, "fields": fields})
+    return {"name": name, "error": None, "traceback": None, "layers": layers}
+
+
+def run(spec: dict[str, Any]) -> dict[str, Any]:
+    from simcoder.presets import PRESETS
+    from simcoder.simulator.checks import check_module
+    from simcoder.simulator.engine import Modules
+
+    started = time.perf_counter()
+    import numpy
+
+    result: dict[str, Any] = {
+        "schema": SCHEMA,
+        "nonce": spec["nonce"],
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "modules": {},
+        "workloads": [],
+        "runtime_s": 0.0,
+    }
+    modules = Modules.load()
+    for kind, target in spec.get("modules", {}).items():
+        module, record = _load(kind, target)
+        record["violations"] = []
+        if module is not None:
+            modules = dataclasses.replace(modules, **{kind: module})
+            if spec.get("checks", True):
+                try:
+                    found = check_module(kind, module, quick=spec.get("quick", True))
+                    record["violations"] = [v.to_dict() for v in found]
+                except BaseException as exc:
+                    record["error"] = f"{type(exc).__name__}: {exc}"
+                    record["traceback"] = traceback.format_exc(limit=-8)
+        result["modules"][kind] = record
+    config = PRESETS[spec.get("preset", "paper")]
+    result["workloads"] = [_workload(w, modules, config) for w in spec.get("workloads", [])]
+    result["runtime_s"] = time.perf_counter() - started
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    spec_path = Path(args[0] if args else "job.json")
+    spec = json.loads(spec_path.read_text())
+    problem = _versions_ok(spec)
+    if problem:
+        print(f"simcoder sandbox runner: {problem}", file=sys.stderr)
+        return EXIT_VERSION_MISMATCH
+    result = run(spec)
+    (spec_path.parent / "result.json").write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
