@@ -1,0 +1,129 @@
+"""`simcoder sandbox exec` as a user runs it, and the runner on candidate modules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simcoder.sandbox.jobs import prepare_job
+from simcoder.sandbox.types import ExecStatus, Limits
+from tests.sandbox.conftest import make_sandbox
+
+
+def test_exec_prints_the_exec_result(backend: str, tmp_path: Path) -> None:
+    (tmp_path / "hello.py").write_text("open('made.txt', 'w').write('hi'); print('hello')\n")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simcoder",
+            "sandbox",
+            "exec",
+            "--backend",
+            backend,
+            "--timeout",
+            "30",
+            "--",
+            "python3",
+            "hello.py",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert result["backend"] == backend and result["status"] == "ok"
+    assert result["stdout"] == "hello\n"
+    assert (tmp_path / "out" / "made.txt").read_text() == "hi"  # outputs come back in ./out
+
+
+def test_exec_without_command_is_a_clear_error(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "simcoder", "sandbox", "exec", "--backend", "local"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode != 0 and "give a command after --" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_local_backend_says_it_is_not_isolation(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simcoder",
+            "sandbox",
+            "exec",
+            "--backend",
+            "local",
+            "--",
+            "python3",
+            "-c",
+            "print(1)",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert r.returncode == 0
+    assert "not isolation" in r.stderr
+    assert json.loads(r.stdout)["isolated"] is False
+
+
+BUGGY_MAPPING = """
+import dataclasses
+from simcoder.simulator.mapping.reference import ReferenceMapping
+
+class Buggy(ReferenceMapping):
+    def map(self, layer, array):
+        m = super().map(layer, array)
+        return dataclasses.replace(m, mapping_efficiency=m.mapping_efficiency * 0.5)
+"""
+
+
+@pytest.mark.slow
+def test_runner_reports_candidate_violations_and_workload_numbers(
+    backend: str, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.py"
+    good.write_text("from simcoder.simulator.storage.reference import ReferenceStorage as S\n")
+    bad = tmp_path / "bad.py"
+    bad.write_text(BUGGY_MAPPING)
+    job = prepare_job(
+        tmp_path / "job",
+        {"storage": f"{good}:S", "mapping": f"{bad}:Buggy"},
+        workloads=["alphago_zero"],
+        limits=Limits(timeout_s=300, memory_mb=4096),
+    )
+    r = make_sandbox(backend).run(job)
+    assert r.status is ExecStatus.OK, r.stderr
+    assert r.result is not None
+    assert r.result["modules"]["storage"]["violations"] == []
+    checks = {v["check"] for v in r.result["modules"]["mapping"]["violations"]}
+    assert "differential.mapping_efficiency_pct" in checks
+    layers = r.result["workloads"][0]["layers"]
+    assert len(layers) == 8 and layers[0]["fields"]["total_cycles"] == 17199
+
+
+def test_runner_reports_an_import_error(backend: str, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("import socket\nraise ImportError('cannot import the network')\n")
+    job = prepare_job(tmp_path / "job", {"interconnect": f"{broken}:X"}, checks=True)
+    r = make_sandbox(backend).run(job)
+    assert r.status is ExecStatus.OK and r.result is not None
+    record = r.result["modules"]["interconnect"]
+    assert record["error"] == "ImportError: cannot import the network"
+    assert "ImportError" in (record["traceback"] or "")
