@@ -127,3 +127,13 @@ def test_runner_reports_an_import_error(backend: str, tmp_path: Path) -> None:
     record = r.result["modules"]["interconnect"]
     assert record["error"] == "ImportError: cannot import the network"
     assert "ImportError" in (record["traceback"] or "")
+
+
+def test_runner_refuses_other_versions(backend: str, tmp_path: Path) -> None:
+    job = prepare_job(tmp_path / "job", {}, checks=False)
+    spec = json.loads((job.directory / "job.json").read_text())
+    spec["numpy"] = "1.0.0"
+    (job.directory / "job.json").write_text(json.dumps(spec))
+    r = make_sandbox(backend).run(job)
+    assert r.status is ExecStatus.FAILED and r.exit_code == 3
+    assert "numpy 2.3.5 != host's pinned 1.0.0" in r.stderr
