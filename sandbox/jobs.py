@@ -39,6 +39,7 @@ def prepare_job(
     checks: bool = True,
     quick: bool = True,
     limits: Limits | None = None,
+    config: Mapping[str, object] | None = None,
 ) -> Job:
     """``candidates`` maps a module kind to ``path/file.py:Attr`` on the host; each file is
     copied in as ``candidate/<kind>.py``."""
@@ -61,6 +62,8 @@ def prepare_job(
         "checks": checks,
         "quick": quick,
     }
+    if config is not None:
+        spec_doc["config"] = dict(config)
     (directory / "job.json").write_text(json.dumps(spec_doc, indent=2))
     return Job(
         directory,

@@ -47,6 +47,31 @@ def _load(kind: str, spec: str) -> tuple[Any, dict[str, Any]]:
         }
 
 
+def _config(spec: dict[str, Any]) -> Any:
+    """A SimConfig from the job's ``config`` record (the accelerator spec's numbers)."""
+    from simcoder.simulator.types import (
+        ArrayConfig,
+        BandwidthMode,
+        Dataflow,
+        MemoryConfig,
+        SimConfig,
+    )
+
+    c = spec["config"]
+    return SimConfig(
+        ArrayConfig(c["rows"], c["cols"], Dataflow(c["dataflow"])),
+        MemoryConfig(
+            c["ifmap_kib"],
+            c["filter_kib"],
+            c["ofmap_kib"],
+            bandwidth_mode=BandwidthMode(c["mode"]),
+            ofmap_dram_words_per_cycle=c["dram_words_per_cycle"],
+            ifmap_sram_bank_words_per_cycle=c["dram_words_per_cycle"],
+            filter_sram_bank_words_per_cycle=c["dram_words_per_cycle"],
+        ),
+    )
+
+
 def _workload(name: str, modules: Any, config: Any) -> dict[str, Any]:
     from simcoder.simulator.engine import simulate_network
     from simcoder.workloads.builtin import get_workload
@@ -98,7 +123,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                     record["error"] = f"{type(exc).__name__}: {exc}"
                     record["traceback"] = traceback.format_exc(limit=-8)
         result["modules"][kind] = record
-    config = PRESETS[spec.get("preset", "paper")]
+    config = _config(spec) if "config" in spec else PRESETS[spec.get("preset", "paper")]
     result["workloads"] = [_workload(w, modules, config) for w in spec.get("workloads", [])]
     result["runtime_s"] = time.perf_counter() - started
     return result

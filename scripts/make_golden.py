@@ -239,7 +239,7 @@ def read_topology(name: str) -> tuple[list[list], bool]:
 
 
 def cmd_network(args: argparse.Namespace) -> None:
-    path = GOLDEN / "networks.jsonl"
+    path = ROOT / "workloads" / "golden" / "networks.jsonl"  # shipped: the critic uses it
     config = dict({"mode": args.mode}, **PRESETS[args.preset])
     case_id = f"{args.topology}-{args.preset}-{str(config['mode']).lower()}"
     if case_id in existing_ids(path):

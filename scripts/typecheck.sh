@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 tree=build/typecheck/simcoder
 rm -rf build/typecheck && mkdir -p "$tree"
 for f in simcoder/*.py; do ln -s "../../../$f" "$tree/$(basename "$f")"; done
-for d in simulator workloads sandbox; do ln -s "../../../$d" "$tree/$d"; done
+for d in simulator workloads sandbox graph agents tools; do ln -s "../../../$d" "$tree/$d"; done
 exec "${PYTHON:-.venv/bin/python}" -m mypy build/typecheck/simcoder "$@"

@@ -35,8 +35,11 @@ class GoldenCase:
     config_error: str | None = None
 
 
+SHIPPED = Path(__file__).resolve().parents[1] / "workloads" / "golden"
+
+
 def load_cases(name: str) -> list[GoldenCase]:
-    path = GOLDEN / name
+    path = GOLDEN / name if (GOLDEN / name).exists() else SHIPPED / name
     return [to_case(json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
 
 

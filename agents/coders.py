@@ -1,0 +1,178 @@
+"""Module coders: ``library`` (offline, deterministic, an oracle) and ``llm`` (any chat model).
+
+A coder writes one file, ``attempts/<module>/<n>/module.py``, defining class ``Module``, plus a
+record of how it was made (prompt, raw reply, model, endpoint, temperature).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from simcoder.agents.prompts import CLASS_NAME, METHOD, contract, module_spec, render
+from simcoder.agents.retrieval import examples_for
+
+LIBRARY = {
+    "mapping": "simcoder.simulator.mapping.reference:ReferenceMapping",
+    "interconnect": "simcoder.simulator.interconnect.reference:ReferenceInterconnect",
+    "storage": "simcoder.simulator.storage.reference:ReferenceStorage",
+}
+
+
+@dataclass(frozen=True)
+class Attempt:
+    module: str
+    number: int
+    path: Path | None  # None when no usable code came back
+    status: str  # written | no_code | syntax_error | bad_signature
+    model_calls: int
+    detail: str = ""
+    oracle: bool = False
+
+
+class Coder(Protocol):
+    name: str
+
+    def write(
+        self, module: str, number: int, directory: Path, task: str, feedback: str
+    ) -> Attempt: ...
+
+
+class LibraryCoder:
+    """Composes the verified components of the core. An oracle for what SCALE-Sim covers: its
+    results say so wherever they appear."""
+
+    name = "library"
+
+    def write(self, module: str, number: int, directory: Path, task: str, feedback: str) -> Attempt:
+        directory.mkdir(parents=True, exist_ok=True)
+        target, attr = LIBRARY[module].split(":")
+        code = (
+            f'"""{module} module by the library coder (oracle: simcoder\'s verified '
+            f'reference component)."""\n\nfrom {target} import {attr} as {CLASS_NAME}\n\n'
+            f'__all__ = ["{CLASS_NAME}"]\n'
+        )
+        path = directory / "module.py"
+        path.write_text(code)
+        (directory / "attempt.json").write_text(
+            json.dumps({"coder": "library", "oracle": True, "component": LIBRARY[module]}, indent=2)
+        )
+        return Attempt(module, number, path, "written", 0, oracle=True)
+
+
+CODE_BLOCK = re.compile(r"```(?:python|py)?\s*\n(.*?)```", re.S)
+
+
+def extract_code(reply: str) -> str | None:
+    blocks = CODE_BLOCK.findall(reply)
+    return max(blocks, key=len) if blocks else None
+
+
+def check_code(code: str, module: str) -> tuple[str, str]:
+    """('written', '') or (a malformed status, why) — decided without running the code."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        return "syntax_error", f"line {exc.lineno}: {exc.msg}"
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == CLASS_NAME:
+            methods = {n.name: n for n in node.body if isinstance(n, ast.FunctionDef)}
+            m = methods.get(METHOD[module])
+            if m is None:
+                return "bad_signature", f"class {CLASS_NAME} has no method {METHOD[module]}()"
+            if len(m.args.args) != (3 if module != "interconnect" else 2):
+                return "bad_signature", f"{METHOD[module]}() takes the wrong arguments"
+            return "written", ""
+        if isinstance(node, ast.Assign | ast.ImportFrom) and CLASS_NAME in ast.unparse(node):
+            return "written", ""
+    return "bad_signature", f"no class {CLASS_NAME} is defined"
+
+
+class LLMCoder:
+    """Any LangChain chat model; prompts from template files; malformed replies are re-asked
+    without running them."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        model: Any,
+        strategy: str = "zero-shot",
+        max_reasks: int = 2,
+        endpoint: str | None = None,
+    ) -> None:
+        self.model = model
+        self.strategy = strategy
+        self.max_reasks = max_reasks
+        self.endpoint = endpoint
+
+    def prompt(self, module: str, task: str, feedback: str) -> list[tuple[str, str]]:
+        values = {
+            "task": task,
+            "contract": contract(),
+            "spec": module_spec(module),
+            "module": module,
+            "class_name": CLASS_NAME,
+            "feedback": feedback and f"## Feedback on your earlier attempts\n{feedback}\n",
+        }
+        if "icl" in self.strategy:
+            values["examples"] = examples_for(module, f"{module} {METHOD[module]} {task}")
+        system = render("system", class_name=CLASS_NAME, method=METHOD[module])
+        return [("system", system), ("human", render(self.strategy, **values))]
+
+    def write(self, module: str, number: int, directory: Path, task: str, feedback: str) -> Attempt:
+        directory.mkdir(parents=True, exist_ok=True)
+        messages = self.prompt(module, task, feedback)
+        calls, status, detail, code = 0, "no_code", "", None
+        transcript = []
+        for _ in range(1 + self.max_reasks):
+            reply = self.model.invoke(messages)
+            calls += 1
+            text = reply.content if isinstance(reply.content, str) else str(reply.content)
+            transcript.append(text)
+            code = extract_code(text)
+            if code is None:
+                status, detail = "no_code", "the reply has no ```python code block"
+            else:
+                status, detail = check_code(code, module)
+            if status == "written":
+                break
+            messages = [
+                *messages,
+                ("ai", text),
+                (
+                    "human",
+                    f"That reply cannot be used: {detail}. Answer again with one "
+                    f"```python block defining class {CLASS_NAME}.",
+                ),
+            ]
+        record = {
+            "coder": "llm",
+            "strategy": self.strategy,
+            "model": _model_name(self.model),
+            "endpoint": self.endpoint,
+            "temperature": getattr(self.model, "temperature", None),
+            "seed": getattr(self.model, "seed", None),
+            "prompt": [list(m) for m in self.prompt(module, task, feedback)],
+            "replies": transcript,
+            "status": status,
+            "detail": detail,
+        }
+        (directory / "attempt.json").write_text(json.dumps(record, indent=2))
+        if status != "written" or code is None:
+            return Attempt(module, number, None, status, calls, detail)
+        path = directory / "module.py"
+        path.write_text(code)
+        return Attempt(module, number, path, status, calls)
+
+
+def _model_name(model: Any) -> str:
+    for attr in ("model_name", "model"):
+        value = getattr(model, attr, None)
+        if isinstance(value, str):
+            return value
+    return type(model).__name__

@@ -1,0 +1,71 @@
+"""The critic: decides from the checks, not from a model. Accept when every check passes and
+cycles equal the reference on every workload; otherwise blame the first failing module in
+pipeline order and say concretely what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from simcoder.agents.references import Reference
+from simcoder.agents.spec import MODULES
+
+
+@dataclass(frozen=True)
+class Verdict:
+    accept: bool
+    blame: str | None
+    feedback: str
+    passing: tuple[str, ...]  # generated modules whose own checks are clean
+
+
+def _module_failure(rec: dict[str, Any] | None) -> str | None:
+    if rec is None:
+        return "no report for this module"
+    if rec["error"]:
+        return f"importing or checking it failed: {rec['error']}\n{rec['traceback']}"
+    if rec["violation_count"]:
+        shown = "\n".join(f"- {v}" for v in rec["violations"])
+        return f"{rec['violation_count']} check violation(s), e.g.:\n{shown}"
+    return None
+
+
+def _cycle_mismatches(summary: dict[str, Any], refs: dict[str, Reference]) -> list[str]:
+    out = []
+    for name, ref in refs.items():
+        got = summary["workloads"].get(name)
+        if got is None or got["error"]:
+            out.append(f"workload {name}: {got['error'] if got else 'not run'}")
+            continue
+        for (layer, want), (_, have) in zip(ref.layers, got["layers"], strict=False):
+            if want != have:
+                out.append(f"workload {name} layer {layer}: {have} cycles, reference {want}")
+        if len(got["layers"]) != len(ref.layers):
+            out.append(f"workload {name}: {len(got['layers'])} layers, reference {len(ref.layers)}")
+    return out
+
+
+def judge(summary: dict[str, Any], generated: list[str], refs: dict[str, Reference]) -> Verdict:
+    order = [m for m in MODULES if m in generated]
+    if summary["status"] != "ok":
+        why = summary["result_error"] or summary["stderr_tail"][-800:]
+        blame = order[0] if order else None
+        return Verdict(
+            False, blame, f"the sandbox run ended with status {summary['status']}: {why}", ()
+        )
+    failures = {m: _module_failure(summary["modules"].get(m)) for m in order}
+    passing = tuple(m for m in order if failures[m] is None)
+    for m in order:
+        if failures[m] is not None:
+            return Verdict(False, m, str(failures[m]), passing)
+    mismatches = _cycle_mismatches(summary, refs)
+    if mismatches:
+        blame = order[0] if order else None
+        return Verdict(
+            False,
+            blame,
+            "checks pass but workload cycles differ from the "
+            "reference:\n" + "\n".join(mismatches[:10]),
+            passing,
+        )
+    return Verdict(True, None, "every check passes and cycles equal the reference", passing)

@@ -1,0 +1,75 @@
+"""The executor: assemble the candidate package, run checks and workloads in the sandbox,
+store what came back in the run directory. No model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from simcoder.agents.spec import AcceleratorSpec
+from simcoder.sandbox.jobs import prepare_job
+from simcoder.sandbox.registry import get_sandbox
+from simcoder.sandbox.types import Limits
+
+
+def execute(
+    run_dir: Path,
+    number: int,
+    spec: AcceleratorSpec,
+    candidates: dict[str, str],
+    sandbox: str,
+    limits: Limits,
+) -> dict[str, Any]:
+    """Run once; returns a short summary (the full ExecResult is in executions/<n>/)."""
+    directory = run_dir / "executions" / f"{number:03d}"
+    config = {
+        "rows": spec.array_rows,
+        "cols": spec.array_cols,
+        "dataflow": spec.dataflow,
+        "ifmap_kib": spec.ifmap_sram_kib,
+        "filter_kib": spec.filter_sram_kib,
+        "ofmap_kib": spec.ofmap_sram_kib,
+        "mode": spec.bandwidth_mode,
+        "dram_words_per_cycle": spec.dram_words_per_cycle,
+    }
+    job = prepare_job(
+        directory / "job",
+        {k: f"{v}:Module" for k, v in candidates.items()},
+        workloads=spec.workloads,
+        config=config,
+        limits=limits,
+    )
+    box = get_sandbox(sandbox)
+    result = box.run(job)
+    (directory / "exec_result.json").write_text(json.dumps(result.to_json(), indent=2))
+    summary: dict[str, Any] = {
+        "number": number,
+        "backend": result.backend,
+        "status": result.status.value,
+        "wall_s": round(result.wall_s, 3),
+        "stderr_tail": result.stderr[-1500:],
+        "result_error": result.result_error,
+        "modules": {},
+        "workloads": {},
+    }
+    if result.result is not None:
+        for kind, rec in result.result["modules"].items():
+            summary["modules"][kind] = {
+                "error": rec["error"],
+                "traceback": (rec["traceback"] or "")[-1500:],
+                "violations": [
+                    f"{v['check']} on {v['case']}: expected {v['expected']}, got {v['got']}"
+                    for v in rec["violations"][:8]
+                ],
+                "violation_count": len(rec["violations"]),
+            }
+        for w in result.result["workloads"]:
+            summary["workloads"][w["name"]] = {
+                "error": w["error"],
+                "layers": [
+                    (layer["name"], int(layer["fields"]["total_cycles"])) for layer in w["layers"]
+                ],
+            }
+    (directory / "summary.json").write_text(json.dumps(summary, indent=2))
+    return summary

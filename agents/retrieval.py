@@ -1,0 +1,30 @@
+"""In-context examples: BM25 over the component library (no model needed), never the target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_community.retrievers import BM25Retriever
+from langchain_core.documents import Document
+
+import simcoder.simulator as sim
+
+
+def library_documents(exclude_module: str) -> list[Document]:
+    """Every source file of the core except the target module's own folder."""
+    root = Path(sim.__file__).parent
+    docs = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if rel.parts[0] == exclude_module or "__pycache__" in rel.parts:
+            continue
+        docs.append(Document(page_content=path.read_text(), metadata={"path": str(rel)}))
+    return docs
+
+
+def examples_for(module: str, query: str, k: int = 2) -> str:
+    retriever = BM25Retriever.from_documents(library_documents(module), k=k)
+    picked = retriever.invoke(query)
+    return "\n\n".join(
+        f"### {d.metadata['path']}\n```python\n{d.page_content}\n```" for d in picked
+    )

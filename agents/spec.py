@@ -1,0 +1,96 @@
+"""The accelerator spec and the plan, validated at the edge (pydantic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from simcoder.simulator.types import (
+    ArrayConfig,
+    BandwidthMode,
+    Dataflow,
+    MemoryConfig,
+    SimConfig,
+)
+from simcoder.workloads.builtin import WORKLOADS
+
+ModuleName = Literal["mapping", "interconnect", "storage"]
+_ALL: tuple[ModuleName, ...] = ("mapping", "interconnect", "storage")
+MODULES: tuple[str, ...] = _ALL
+
+
+class SpecError(ValueError):
+    pass
+
+
+class AcceleratorSpec(BaseModel):
+    """What the user wants simulated. Every field is checkable by the simulator core."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="a short name for the accelerator")
+    array_rows: int = Field(gt=0, description="systolic array height (PE rows)")
+    array_cols: int = Field(gt=0, description="systolic array width (PE columns)")
+    dataflow: Literal["os", "ws", "is"] = Field(description="output/weight/input stationary")
+    ifmap_sram_kib: int = Field(gt=0)
+    filter_sram_kib: int = Field(gt=0)
+    ofmap_sram_kib: int = Field(gt=0)
+    bandwidth_mode: Literal["CALC", "USER"] = "CALC"
+    dram_words_per_cycle: int = Field(default=10, gt=0)
+    workloads: list[str] = Field(default_factory=lambda: ["alphago_zero"])
+    modules: list[ModuleName] = Field(default_factory=lambda: list(_ALL))
+
+    @field_validator("workloads")
+    @classmethod
+    def _known_workloads(cls, v: list[str]) -> list[str]:
+        unknown = [w for w in v if w not in WORKLOADS]
+        if unknown:
+            raise ValueError(f"unknown workloads {unknown}; choose from {sorted(WORKLOADS)}")
+        return v
+
+    def sim_config(self) -> SimConfig:
+        mode = BandwidthMode(self.bandwidth_mode)
+        return SimConfig(
+            ArrayConfig(self.array_rows, self.array_cols, Dataflow(self.dataflow)),
+            MemoryConfig(
+                self.ifmap_sram_kib,
+                self.filter_sram_kib,
+                self.ofmap_sram_kib,
+                bandwidth_mode=mode,
+                ofmap_dram_words_per_cycle=self.dram_words_per_cycle,
+                ifmap_sram_bank_words_per_cycle=self.dram_words_per_cycle,
+                filter_sram_bank_words_per_cycle=self.dram_words_per_cycle,
+            ),
+            run_name=self.name,
+        )
+
+
+class ModuleTask(BaseModel):
+    module: ModuleName
+    goal: str
+
+
+class Plan(BaseModel):
+    spec: AcceleratorSpec
+    tasks: list[ModuleTask]
+    workloads: list[str]
+    reference: str
+
+
+def read_spec(path: str | Path) -> AcceleratorSpec:
+    p = Path(path)
+    try:
+        raw = yaml.safe_load(p.read_text())
+    except OSError as exc:
+        raise SpecError(f"{p}: cannot read the spec file ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{p}: not valid YAML ({exc})") from None
+    try:
+        return AcceleratorSpec.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise SpecError(f"{p}: field {where}: {first['msg']}") from None

@@ -1,0 +1,46 @@
+"""Workflow configuration, validated at construction with messages that say how to fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simcoder.agents.prompts import STRATEGIES
+from simcoder.agents.spec import MODULES, AcceleratorSpec
+
+
+class WorkflowConfig(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+    run_dir: Path
+    spec: AcceleratorSpec | None = None  # a spec file skips the planner's model
+    description: str | None = None
+    model: Any = None  # a chat model for every module (None: the library coder)
+    models: dict[str, Any] = Field(default_factory=dict)  # per module, overrides ``model``
+    planner_model: Any = None
+    endpoint: str | None = None
+    strategy: str = "zero-shot"
+    sandbox: str = "auto"
+    max_rounds: int = Field(default=3, gt=0, description="rounds per module")
+    max_model_calls: int = Field(default=30, gt=0)
+    wall_time_s: float = Field(default=1800, gt=0)
+    sandbox_timeout_s: float = Field(default=600, gt=0)
+    sandbox_memory_mb: int = Field(default=4096, gt=0)
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.spec is None and not self.description:
+            raise ValueError("give a spec file or a description of the accelerator")
+        if self.strategy not in STRATEGIES:
+            raise ValueError(f"unknown strategy {self.strategy!r}; choose one of {STRATEGIES}")
+        unknown = set(self.models) - set(MODULES)
+        if unknown:
+            raise ValueError(f"unknown modules {sorted(unknown)}; choose from {MODULES}")
+
+    def model_for(self, module: str) -> Any:
+        return self.models.get(module, self.model)
+
+    def recursion_limit(self) -> int:
+        # planner + per round: coders, executor, critic; with headroom
+        return 10 + 4 * self.max_rounds * len(MODULES)

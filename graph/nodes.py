@@ -1,0 +1,174 @@
+"""The nodes: planner, coder_<module>, executor, critic. Each reads the state and returns only
+what it changes; anything big (code, logs) goes to the run directory."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from simcoder.agents.coders import LibraryCoder, LLMCoder
+from simcoder.agents.critic import judge
+from simcoder.agents.executor import execute
+from simcoder.agents.references import Reference, reference_for
+from simcoder.agents.report import write_outputs
+from simcoder.agents.spec import AcceleratorSpec
+from simcoder.graph.config import WorkflowConfig
+from simcoder.graph.routing import budget_exhausted
+from simcoder.graph.state import ModuleState, WorkflowState
+from simcoder.sandbox.types import Limits
+
+
+class Node(Protocol):
+    def __call__(self, state: WorkflowState) -> dict[str, Any]: ...
+
+
+class PlannerError(ValueError):
+    pass
+
+
+def make_planner(config: WorkflowConfig) -> Node:
+    def planner(state: WorkflowState) -> dict[str, Any]:
+        spec = config.spec
+        if spec is None:
+            model = config.planner_model or config.model
+            if model is None:
+                raise PlannerError(
+                    "turning a description into a spec needs a model: give "
+                    "--model (or --spec FILE, see examples/)"
+                )
+            structured = model.with_structured_output(AcceleratorSpec, method="function_calling")
+            spec = structured.invoke(
+                "Extract the accelerator specification from this description. Use only what "
+                f"it states.\n\n{config.description}"
+            )
+        run_dir = Path(state["run_dir"])
+        (run_dir / "spec.yaml").write_text(yaml.safe_dump(spec.model_dump(), sort_keys=False))
+        plan = [
+            {
+                "module": m,
+                "goal": f"the {m} module of a {spec.array_rows}x"
+                f"{spec.array_cols} {spec.dataflow.upper()} systolic "
+                "array, exactly as its SPEC.md says",
+            }
+            for m in spec.modules
+        ]
+        references = {w: reference_for(spec, w).source for w in spec.workloads}
+        (run_dir / "plan.json").write_text(
+            json.dumps(
+                {"tasks": plan, "workloads": spec.workloads, "references": references}, indent=2
+            )
+        )
+        modules = {
+            m: ModuleState(round=0, current=None, best=None, passing=False, feedback="", history=[])
+            for m in spec.modules
+        }
+        return {
+            "spec": spec.model_dump(),
+            "plan": plan,
+            "references": references,
+            "modules": modules,
+            "pending": list(spec.modules),
+            "executions": 0,
+            "status": "running",
+            "started_at": time.time(),
+            "model_calls": 1 if config.spec is None else 0,
+        }
+
+    return planner
+
+
+def make_coder(module: str, config: WorkflowConfig) -> Node:
+    def coder(state: WorkflowState) -> dict[str, Any]:
+        if module not in state.get("pending", []):
+            return {}
+        rec: dict[str, Any] = dict(state["modules"][module])
+        model = config.model_for(module)
+        writer = (
+            LibraryCoder()
+            if model is None
+            else LLMCoder(model, config.strategy, endpoint=config.endpoint)
+        )
+        number = rec["round"] + 1
+        directory = Path(state["run_dir"]) / "attempts" / module / f"{number:02d}"
+        goal = next(t["goal"] for t in state["plan"] if t["module"] == module)
+        history = "\n".join(rec["history"])
+        feedback = rec["feedback"] + (f"\n\nYour earlier attempts:\n{history}" if history else "")
+        attempt = writer.write(module, number, directory, f"Write {goal}.", feedback.strip())
+        line = f"attempt {number} ({writer.name}): {attempt.status}" + (
+            f" — {attempt.detail}" if attempt.detail else ""
+        )
+        rec.update(round=number, history=[*rec["history"], line])
+        if attempt.path is not None:
+            rec["current"] = str(attempt.path)
+        else:  # no usable code: keep running the best earlier version, if any
+            rec["feedback"] = attempt.detail
+        return {"modules": {module: rec}, "model_calls": attempt.model_calls}
+
+    return coder
+
+
+def make_executor(config: WorkflowConfig) -> Node:
+    def executor(state: WorkflowState) -> dict[str, Any]:
+        spec = AcceleratorSpec.model_validate(state["spec"])
+        candidates = {m: r["current"] for m, r in state["modules"].items() if r["current"]}
+        number = state.get("executions", 0) + 1
+        limits = Limits(timeout_s=config.sandbox_timeout_s, memory_mb=config.sandbox_memory_mb)
+        summary = execute(Path(state["run_dir"]), number, spec, candidates, config.sandbox, limits)
+        return {"executions": number, "last_execution": summary}
+
+    return executor
+
+
+def make_critic(config: WorkflowConfig) -> Node:
+    refs: dict[str, Reference] = {}
+
+    def critic(state: WorkflowState) -> dict[str, Any]:
+        spec = AcceleratorSpec.model_validate(state["spec"])
+        for w in spec.workloads:
+            if w not in refs:
+                refs[w] = reference_for(spec, w)
+        summary = state["last_execution"]
+        verdict = judge(summary, list(spec.modules), refs)
+        modules: dict[str, ModuleState] = {}
+        for m, rec in state["modules"].items():
+            new: dict[str, Any] = dict(rec)
+            if m in verdict.passing:
+                new.update(passing=True, best=rec["current"], feedback="")
+            if m == verdict.blame:
+                if rec["best"] and rec["current"] != rec["best"]:  # a fix that broke a check
+                    new["current"] = rec["best"]
+                    verdict_note = " (reverted to the last passing version)"
+                else:
+                    verdict_note = ""
+                new.update(passing=False, feedback=verdict.feedback + verdict_note)
+            modules[m] = new  # type: ignore[assignment]
+        update: dict[str, Any] = {
+            "modules": modules,
+            "verdict": {
+                "accept": verdict.accept,
+                "blame": verdict.blame,
+                "feedback": verdict.feedback[:2000],
+            },
+        }
+        if verdict.accept:
+            update.update(status="accepted", pending=[])
+        else:
+            pending = [verdict.blame] if verdict.blame else []
+            probe: WorkflowState = {**state, "pending": pending, "modules": modules}
+            stop = (
+                budget_exhausted(
+                    probe, config.max_rounds, config.max_model_calls, config.wall_time_s
+                )
+                if pending
+                else "failed: nothing to blame"
+            )
+            update.update(status=stop or "running", pending=pending if not stop else [])
+        if update["status"] != "running":
+            write_outputs(Path(state["run_dir"]), spec, {**state, **update}, refs, summary)
+        return update
+
+    return critic

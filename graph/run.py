@@ -1,0 +1,83 @@
+"""The Python entry points: generate (start a run) and resume (finish a stopped one)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from simcoder.graph.build import compile_workflow
+from simcoder.graph.config import WorkflowConfig
+from simcoder.graph.tracing import JsonlTracer
+
+CONFIG_FILE = "run_config.json"
+
+
+def _invoke(
+    config: WorkflowConfig, inputs: dict[str, Any] | None, thread_id: str
+) -> dict[str, Any]:
+    app, conn = compile_workflow(config)
+    tracer = JsonlTracer(config.run_dir / "trace.jsonl")
+    try:
+        return dict(
+            app.invoke(
+                inputs,
+                {
+                    "configurable": {"thread_id": thread_id},
+                    "recursion_limit": config.recursion_limit(),
+                    "callbacks": [tracer],
+                    "run_name": "simcoder",
+                },
+            )
+        )
+    finally:
+        conn.close()
+
+
+def generate(config: WorkflowConfig) -> dict[str, Any]:
+    """Run the workflow to the end; returns the final state (also in the run directory)."""
+    config.run_dir.mkdir(parents=True, exist_ok=True)
+    thread_id = uuid.uuid4().hex
+    (config.run_dir / CONFIG_FILE).write_text(
+        json.dumps(
+            {
+                "thread_id": thread_id,
+                "created": time.time(),
+                "spec": config.spec.model_dump() if config.spec else None,
+                "description": config.description,
+                "strategy": config.strategy,
+                "sandbox": config.sandbox,
+                "max_rounds": config.max_rounds,
+                "models": {m: repr(v) for m, v in config.models.items()},
+                "model": repr(config.model) if config.model is not None else None,
+            },
+            indent=2,
+        )
+    )
+    return _invoke(config, {"run_dir": str(config.run_dir)}, thread_id)
+
+
+def resume(config: WorkflowConfig) -> dict[str, Any]:
+    """Continue a run from its last checkpoint; finished nodes are not redone."""
+    saved = json.loads((config.run_dir / CONFIG_FILE).read_text())
+    return _invoke(config, None, saved["thread_id"])
+
+
+def load_config(run_dir: Path, **overrides: Any) -> WorkflowConfig:
+    """The configuration a run was started with (models must be given again: they are not
+    serialisable; the library coder is used where none is given)."""
+    from simcoder.agents.spec import AcceleratorSpec
+
+    saved = json.loads((run_dir / CONFIG_FILE).read_text())
+    spec = AcceleratorSpec.model_validate(saved["spec"]) if saved["spec"] else None
+    return WorkflowConfig(
+        run_dir=run_dir,
+        spec=spec,
+        description=saved["description"],
+        strategy=saved["strategy"],
+        sandbox=saved["sandbox"],
+        max_rounds=saved["max_rounds"],
+        **overrides,
+    )

@@ -1,0 +1,37 @@
+"""Workflow state: paths, hashes and short summaries, never code or logs."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+def merge_modules(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Coders run in parallel: each returns only its own module's record."""
+    return {**old, **new}
+
+
+class ModuleState(TypedDict):
+    round: int  # attempts made
+    current: str | None  # path of the version to run next
+    best: str | None  # path of the best version whose checks passed
+    passing: bool
+    feedback: str
+    history: list[str]  # one line per attempt
+
+
+class WorkflowState(TypedDict, total=False):
+    run_dir: str
+    spec: dict[str, Any]
+    plan: list[dict[str, str]]
+    references: dict[str, str]  # workload -> who vouches for its cycles
+    modules: Annotated[dict[str, ModuleState], merge_modules]
+    pending: list[str]  # modules to (re)write next
+    model_calls: Annotated[int, operator.add]
+    executions: int
+    last_execution: dict[str, Any]  # short summary
+    verdict: dict[str, Any]
+    status: str  # running | accepted | budget: ... | failed: ...
+    started_at: float
