@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from simcoder.agents.prompts import CLASS_NAME, METHOD, contract, module_spec, render
-from simcoder.agents.retrieval import examples_for
 
 LIBRARY = {
     "mapping": "simcoder.simulator.mapping.reference:ReferenceMapping",
@@ -120,6 +119,8 @@ class LLMCoder:
             "feedback": feedback and f"## Feedback on your earlier attempts\n{feedback}\n",
         }
         if "icl" in self.strategy:
+            from simcoder.agents.retrieval import examples_for  # langchain-community: lazy
+
             values["examples"] = examples_for(module, f"{module} {METHOD[module]} {task}")
         system = render("system", class_name=CLASS_NAME, method=METHOD[module])
         return [("system", system), ("human", render(self.strategy, **values))]

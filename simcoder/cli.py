@@ -251,7 +251,20 @@ def build_parser() -> argparse.ArgumentParser:
     from simcoder.sandbox.cli import add_parser as add_sandbox
 
     add_sandbox(sub)
+    _add_agent_commands(sub)
     return p
+
+
+def _add_agent_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """generate/resume/trace/check. Their module imports only the standard library at import
+    time; the agent stack loads when one of them runs."""
+    from simcoder.graph import cli as graph_cli
+
+    graph_cli.add_parsers(sub)
+    for action in sub.choices.values():
+        func = action.get_default("func")
+        if func is not None and func.__module__ == graph_cli.__name__:
+            action.set_defaults(func=graph_cli.run_command, real_func=func)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -264,6 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message="`langchain-community` is being sunset")
         try:
             status = int(args.func(args))
         except (InputError, ModuleLoadError, ScaleSimFailure, UserError, SandboxUnavailable) as exc:

@@ -1,0 +1,240 @@
+"""``simcoder generate | resume | trace | check``. Imported only by these commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+PROVIDERS = {  # provider -> default base URL of its OpenAI-compatible endpoint
+    "openai": None,
+    "deepseek": "https://api.deepseek.com/v1",
+    "vllm": "http://localhost:8000/v1",
+    "ollama": "http://localhost:11434/v1",
+    "llamacpp": "http://localhost:8080/v1",
+}
+
+
+def make_model(spec: str, base_url: str | None, temperature: float = 0.3) -> Any:
+    """``PROVIDER:MODEL`` -> a LangChain chat model talking to an OpenAI-compatible endpoint."""
+    provider, sep, name = spec.partition(":")
+    if not sep or provider not in PROVIDERS or not name:
+        raise ValueError(
+            f"{spec!r}: write PROVIDER:MODEL with PROVIDER one of "
+            f"{', '.join(PROVIDERS)} (e.g. openai:gpt-4o, deepseek:deepseek-chat)"
+        )
+    from langchain_openai import ChatOpenAI
+
+    key = os.environ.get(f"{provider.upper()}_API_KEY") or os.environ.get("OPENAI_API_KEY")
+    from pydantic import SecretStr
+
+    return ChatOpenAI(
+        model=name,
+        base_url=base_url or PROVIDERS[provider],
+        api_key=SecretStr(key or "not-needed"),
+        temperature=temperature,
+        max_retries=3,
+        timeout=120,
+    )
+
+
+def _config(args: argparse.Namespace, run_dir: Path) -> Any:
+    from simcoder.agents.spec import read_spec
+    from simcoder.graph.config import WorkflowConfig
+
+    spec = read_spec(args.spec) if args.spec else None
+    if spec is not None and args.workload:
+        spec = spec.model_copy(update={"workloads": args.workload})
+    model = make_model(args.model, args.base_url) if args.model else None
+    models = {}
+    for item in args.model_for or []:
+        module, sep, target = item.partition("=")
+        if not sep:
+            raise ValueError(f"--model-for {item!r}: write MODULE=PROVIDER:MODEL")
+        models[module] = make_model(target, args.base_url)
+    if model is not None or models:
+        from langchain_community.cache import SQLiteCache
+        from langchain_core.globals import set_llm_cache
+
+        run_dir.mkdir(parents=True, exist_ok=True)
+        set_llm_cache(SQLiteCache(database_path=str(run_dir / "llm_cache.sqlite")))
+    return WorkflowConfig(
+        run_dir=run_dir,
+        spec=spec,
+        description=args.description,
+        model=model,
+        models=models,
+        endpoint=args.base_url,
+        strategy=args.strategy,
+        sandbox=args.sandbox,
+        max_rounds=args.max_rounds,
+    )
+
+
+def _summarise(state: dict[str, Any], run_dir: Path, seconds: float) -> None:
+    print(
+        f"status: {state.get('status')} after {state.get('executions', 0)} sandbox run(s) "
+        f"in {seconds:.1f} s"
+    )
+    for m, rec in state.get("modules", {}).items():
+        print(f"  {m}: {'passing' if rec['passing'] else 'failing'} after {rec['round']} round(s)")
+    report = run_dir / "report.md"
+    if report.exists():
+        total = [x for x in report.read_text().splitlines() if x.startswith("Total cycle")]
+        print("  " + (total[0] if total else ""))
+        print(f"report: {report} (and report.html); simulator: {run_dir / 'simulator'}")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from simcoder.graph.run import generate
+
+    if not args.spec and not args.description:
+        raise ValueError("describe the accelerator in quotes, or give --spec FILE (see examples/)")
+    run_dir = Path(args.outdir or f"runs/{time.strftime('%Y%m%d-%H%M%S')}")
+    start = time.perf_counter()
+    state = generate(_config(args, run_dir))
+    _summarise(state, run_dir, time.perf_counter() - start)
+    return 0 if state.get("status") == "accepted" else 1
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from simcoder.graph.run import load_config, resume
+
+    run_dir = Path(args.run_dir)
+    if not (run_dir / "run_config.json").exists():
+        raise ValueError(f"{run_dir}: not a simcoder run directory (no run_config.json)")
+    start = time.perf_counter()
+    state = resume(load_config(run_dir, sandbox=args.sandbox or None))
+    _summarise(state, run_dir, time.perf_counter() - start)
+    return 0 if state.get("status") == "accepted" else 1
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from simcoder.graph.tracing import read_trace, render_tree
+
+    path = Path(args.run_dir) / "trace.jsonl"
+    if not path.exists():
+        raise ValueError(f"{path}: no trace (is {args.run_dir} a run directory?)")
+    print(render_tree(read_trace(path)))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The executor and critic on modules a person wrote."""
+    from simcoder.agents.critic import judge
+    from simcoder.agents.executor import execute
+    from simcoder.agents.references import reference_for
+    from simcoder.agents.spec import MODULES, AcceleratorSpec, read_spec
+    from simcoder.sandbox.types import Limits
+
+    candidates = {}
+    for item in args.modules:
+        kind, sep, target = item.partition("=")
+        if not sep or kind not in MODULES:
+            raise ValueError(
+                f"{item!r}: write MODULE=FILE.py[:Attr] with MODULE one of {', '.join(MODULES)}"
+            )
+        path, _, attr = target.partition(":")
+        if not Path(path).is_file():
+            raise ValueError(f"{path}: no such file")
+        candidates[kind] = (path, attr or "Module")
+    spec = (
+        read_spec(args.spec)
+        if args.spec
+        else AcceleratorSpec(
+            name="check",
+            array_rows=32,
+            array_cols=32,
+            dataflow="os",
+            ifmap_sram_kib=64,
+            filter_sram_kib=64,
+            ofmap_sram_kib=64,
+        )
+    )
+    spec = spec.model_copy(
+        update={"workloads": args.workload or spec.workloads, "modules": list(candidates)}
+    )
+    run_dir = Path(args.outdir or f"runs/check-{time.strftime('%Y%m%d-%H%M%S')}")
+    staged = {}
+    for kind, (path, attr) in candidates.items():  # the executor imports class Module
+        dest = run_dir / "modules" / f"{kind}.py"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(
+            Path(path).read_text() + (f"\n\nModule = {attr}\n" if attr != "Module" else "")
+        )
+        staged[kind] = str(dest)
+    summary = execute(run_dir, 1, spec, staged, args.sandbox, Limits(timeout_s=600, memory_mb=4096))
+    refs = {w: reference_for(spec, w) for w in spec.workloads}
+    verdict = judge(summary, list(candidates), refs)
+    out = {
+        "accept": verdict.accept,
+        "blame": verdict.blame,
+        "feedback": verdict.feedback,
+        "passing": list(verdict.passing),
+        "sandbox": summary["backend"],
+        "references": {w: r.source for w, r in refs.items()},
+    }
+    print(
+        json.dumps(out, indent=2)
+        if args.json
+        else f"verdict: {'accept' if verdict.accept else 'reject'}"
+        + (f"; blame: {verdict.blame}" if verdict.blame else "")
+        + f"\n{verdict.feedback}"
+    )
+    return 0 if verdict.accept else 1
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    g = sub.add_parser("generate", help="describe an accelerator, get a verified simulator")
+    g.add_argument("description", nargs="?", help="the accelerator in plain language")
+    g.add_argument("--spec", help="a spec file (YAML), skipping the planner's model")
+    g.add_argument("--workload", action="append", help="built-in workload(s) to check on")
+    g.add_argument("--model", help="PROVIDER:MODEL for every coder (default: library coder)")
+    g.add_argument("--model-for", action="append", metavar="MODULE=PROVIDER:MODEL")
+    g.add_argument("--base-url", help="an OpenAI-compatible endpoint (vLLM, Ollama, ...)")
+    g.add_argument(
+        "--strategy", default="zero-shot", choices=["zero-shot", "icl", "cot", "icl+cot"]
+    )
+    g.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
+    g.add_argument(
+        "--reference",
+        default="auto",
+        choices=["auto"],
+        help="golden where it covers the spec, else simcoder's core (named in the report)",
+    )
+    g.add_argument("--max-rounds", type=int, default=3)
+    g.add_argument("-o", "--outdir", help="the run directory (default runs/<time>)")
+    g.set_defaults(func=cmd_generate)
+    r = sub.add_parser("resume", help="finish a stopped run from its last checkpoint")
+    r.add_argument("run_dir")
+    r.add_argument("--sandbox", choices=["auto", "docker", "bwrap", "local"])
+    r.set_defaults(func=cmd_resume)
+    t = sub.add_parser("trace", help="a run's tree of nodes and model calls, with timings")
+    t.add_argument("run_dir")
+    t.set_defaults(func=cmd_trace)
+    c = sub.add_parser("check", help="run the executor and critic on modules you wrote")
+    c.add_argument("modules", nargs="+", metavar="MODULE=FILE.py[:Attr]")
+    c.add_argument("--workload", action="append")
+    c.add_argument("--spec")
+    c.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
+    c.add_argument("-o", "--outdir")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_check)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Agent-stack commands: turn their input mistakes into one-line errors."""
+    from pydantic import ValidationError
+
+    from simcoder.agents.spec import SpecError
+    from simcoder.graph.nodes import PlannerError
+
+    try:
+        return int(args.real_func(args))
+    except (SpecError, PlannerError, ValueError, ValidationError) as exc:
+        print(f"simcoder: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2

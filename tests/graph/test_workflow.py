@@ -1,0 +1,103 @@
+"""The workflow end to end: offline with the library coder, and with scripted chat models
+(langchain-core's own fake chat model; no network, no mocks of our code)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from langsmith.schemas import Run
+
+from simcoder.agents.spec import AcceleratorSpec
+from simcoder.graph.build import build_workflow
+from simcoder.graph.config import WorkflowConfig
+from simcoder.graph.run import generate
+from simcoder.graph.tracing import read_trace
+
+SPEC = AcceleratorSpec(name="t", array_rows=32, array_cols=32, dataflow="os",
+                       ifmap_sram_kib=64, filter_sram_kib=64, ofmap_sram_kib=64,
+                       workloads=["alphago_zero"])
+
+WRONG = """Here you go:
+```python
+import dataclasses
+from simcoder.simulator.mapping.reference import ReferenceMapping
+
+
+class Module(ReferenceMapping):
+    def map(self, layer, array):
+        m = super().map(layer, array)
+        return dataclasses.replace(m, mapping_efficiency=m.mapping_efficiency * 0.5)
+```"""
+RIGHT = """Fixed:
+```python
+from simcoder.simulator.mapping.reference import ReferenceMapping
+
+
+class Module(ReferenceMapping):
+    def map(self, layer, array):
+        return super().map(layer, array)
+```"""
+
+
+def scripted(*replies: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+
+
+def test_graph_has_the_design_card_nodes(tmp_path: Path) -> None:
+    graph = build_workflow(WorkflowConfig(run_dir=tmp_path, spec=SPEC))
+    assert set(graph.nodes) == {"planner", "coder_mapping", "coder_interconnect",
+                                "coder_storage", "executor", "critic"}
+
+
+def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
+    state = generate(WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="bwrap"))
+    assert state["status"] == "accepted"
+    report = (tmp_path / "report.md").read_text()
+    assert "Total cycle error: 0.00%" in report
+    assert "golden (SCALE-Sim 3.0.0's own numbers)" in report
+    assert "oracle" in report  # the library coder is labelled
+    for name in ("spec.yaml", "plan.json", "report.html", "checkpoints.sqlite",
+                 "simulator/__main__.py", "simulator/mapping.py"):
+        assert (tmp_path / name).exists(), name
+    runs = [Run.model_validate(r) for r in read_trace(tmp_path / "trace.jsonl")]
+    root = [r for r in runs if r.parent_run_id is None]
+    assert len(root) == 1 and root[0].name == "simcoder"
+    children = {r.name for r in runs if r.parent_run_id == root[0].id}
+    assert {"planner", "executor", "critic", "coder_mapping"} <= children
+    assert all(r.trace_id == root[0].id and r.dotted_order for r in runs)
+
+
+def test_wrong_mapping_is_blamed_fixed_and_nothing_else_regenerated(tmp_path: Path) -> None:
+    mapping_model = scripted("I think the answer is obvious.", WRONG, RIGHT)
+    config = WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="bwrap",
+                            models={"mapping": mapping_model})
+    state = generate(config)
+    assert state["status"] == "accepted"
+    assert state["modules"]["mapping"]["round"] == 2
+    assert state["modules"]["interconnect"]["round"] == 1  # never re-generated
+    assert state["modules"]["storage"]["round"] == 1
+    assert state["executions"] == 2
+    history = state["modules"]["mapping"]["history"]
+    assert history[0].startswith("attempt 1 (llm): written")
+    first = json.loads((tmp_path / "attempts" / "mapping" / "01" / "attempt.json").read_text())
+    assert first["status"] == "written" and len(first["replies"]) == 2  # re-asked, not run
+    summary = json.loads((tmp_path / "executions" / "001" / "summary.json").read_text())
+    assert summary["modules"]["mapping"]["violation_count"] > 0
+    assert "Total cycle error: 0.00%" in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_a_module_that_never_gets_right_stops_on_budget_keeping_nothing_wrong(
+        tmp_path: Path) -> None:
+    config = WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="bwrap", max_rounds=2,
+                            models={"storage": scripted("no code here", "still none",
+                                                        "nope", "nothing", "never", "no")})
+    state = generate(config)
+    assert state["status"].startswith("budget")
+    rec = state["modules"]["storage"]
+    assert rec["current"] is None and not rec["passing"]
+    assert all("no_code" in line for line in rec["history"])
