@@ -19,7 +19,13 @@ PROVIDERS = {  # provider -> default base URL of its OpenAI-compatible endpoint
 }
 
 
-def make_model(spec: str, base_url: str | None, temperature: float = 0.3) -> Any:
+def make_model(
+    spec: str,
+    base_url: str | None,
+    temperature: float = 0.3,
+    max_retries: int = 3,
+    timeout_s: float = 120,
+) -> Any:
     """``PROVIDER:MODEL`` -> a LangChain chat model talking to an OpenAI-compatible endpoint."""
     provider, sep, name = spec.partition(":")
     if not sep or provider not in PROVIDERS or not name:
@@ -37,8 +43,8 @@ def make_model(spec: str, base_url: str | None, temperature: float = 0.3) -> Any
         base_url=base_url or PROVIDERS[provider],
         api_key=SecretStr(key or "not-needed"),
         temperature=temperature,
-        max_retries=3,
-        timeout=120,
+        max_retries=max_retries,
+        timeout=timeout_s,
     )
 
 

@@ -72,12 +72,13 @@ def load_config(run_dir: Path, **overrides: Any) -> WorkflowConfig:
 
     saved = json.loads((run_dir / CONFIG_FILE).read_text())
     spec = AcceleratorSpec.model_validate(saved["spec"]) if saved["spec"] else None
-    return WorkflowConfig(
-        run_dir=run_dir,
-        spec=spec,
-        description=saved["description"],
-        strategy=saved["strategy"],
-        sandbox=saved["sandbox"],
-        max_rounds=saved["max_rounds"],
-        **overrides,
-    )
+    fields: dict[str, Any] = {
+        "run_dir": run_dir,
+        "spec": spec,
+        "description": saved["description"],
+        "strategy": saved["strategy"],
+        "sandbox": saved["sandbox"],
+        "max_rounds": saved["max_rounds"],
+    }
+    fields.update({k: v for k, v in overrides.items() if v is not None})
+    return WorkflowConfig(**fields)

@@ -10,15 +10,22 @@ from simcoder.graph.routing import after_critic, after_planner, budget_exhausted
 
 
 def state(**kw: Any) -> Any:
-    base = {"modules": {m: {"round": 1} for m in ("mapping", "interconnect", "storage")},
-            "pending": [], "model_calls": 0, "started_at": 1000.0, "status": "running"}
+    base = {
+        "modules": {m: {"round": 1} for m in ("mapping", "interconnect", "storage")},
+        "pending": [],
+        "model_calls": 0,
+        "started_at": 1000.0,
+        "status": "running",
+    }
     base.update(kw)
     return base
 
 
 def test_planner_fans_out_to_the_pending_coders() -> None:
-    assert after_planner(state(pending=["mapping", "storage"])) == ["coder_mapping",
-                                                                   "coder_storage"]
+    assert after_planner(state(pending=["mapping", "storage"])) == [
+        "coder_mapping",
+        "coder_storage",
+    ]
 
 
 def test_planner_with_nothing_to_write_goes_to_the_executor() -> None:

@@ -17,9 +17,16 @@ from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import generate
 from simcoder.graph.tracing import read_trace
 
-SPEC = AcceleratorSpec(name="t", array_rows=32, array_cols=32, dataflow="os",
-                       ifmap_sram_kib=64, filter_sram_kib=64, ofmap_sram_kib=64,
-                       workloads=["alphago_zero"])
+SPEC = AcceleratorSpec(
+    name="t",
+    array_rows=32,
+    array_cols=32,
+    dataflow="os",
+    ifmap_sram_kib=64,
+    filter_sram_kib=64,
+    ofmap_sram_kib=64,
+    workloads=["alphago_zero"],
+)
 
 WRONG = """Here you go:
 ```python
@@ -49,8 +56,14 @@ def scripted(*replies: str) -> GenericFakeChatModel:
 
 def test_graph_has_the_design_card_nodes(tmp_path: Path) -> None:
     graph = build_workflow(WorkflowConfig(run_dir=tmp_path, spec=SPEC))
-    assert set(graph.nodes) == {"planner", "coder_mapping", "coder_interconnect",
-                                "coder_storage", "executor", "critic"}
+    assert set(graph.nodes) == {
+        "planner",
+        "coder_mapping",
+        "coder_interconnect",
+        "coder_storage",
+        "executor",
+        "critic",
+    }
 
 
 def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
@@ -60,8 +73,14 @@ def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
     assert "Total cycle error: 0.00%" in report
     assert "golden (SCALE-Sim 3.0.0's own numbers)" in report
     assert "oracle" in report  # the library coder is labelled
-    for name in ("spec.yaml", "plan.json", "report.html", "checkpoints.sqlite",
-                 "simulator/__main__.py", "simulator/mapping.py"):
+    for name in (
+        "spec.yaml",
+        "plan.json",
+        "report.html",
+        "checkpoints.sqlite",
+        "simulator/__main__.py",
+        "simulator/mapping.py",
+    ):
         assert (tmp_path / name).exists(), name
     runs = [Run.model_validate(r) for r in read_trace(tmp_path / "trace.jsonl")]
     root = [r for r in runs if r.parent_run_id is None]
@@ -73,8 +92,9 @@ def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
 
 def test_wrong_mapping_is_blamed_fixed_and_nothing_else_regenerated(tmp_path: Path) -> None:
     mapping_model = scripted("I think the answer is obvious.", WRONG, RIGHT)
-    config = WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="bwrap",
-                            models={"mapping": mapping_model})
+    config = WorkflowConfig(
+        run_dir=tmp_path, spec=SPEC, sandbox="bwrap", models={"mapping": mapping_model}
+    )
     state = generate(config)
     assert state["status"] == "accepted"
     assert state["modules"]["mapping"]["round"] == 2
@@ -92,10 +112,17 @@ def test_wrong_mapping_is_blamed_fixed_and_nothing_else_regenerated(tmp_path: Pa
 
 @pytest.mark.slow
 def test_a_module_that_never_gets_right_stops_on_budget_keeping_nothing_wrong(
-        tmp_path: Path) -> None:
-    config = WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="bwrap", max_rounds=2,
-                            models={"storage": scripted("no code here", "still none",
-                                                        "nope", "nothing", "never", "no")})
+    tmp_path: Path,
+) -> None:
+    config = WorkflowConfig(
+        run_dir=tmp_path,
+        spec=SPEC,
+        sandbox="bwrap",
+        max_rounds=2,
+        models={
+            "storage": scripted("no code here", "still none", "nope", "nothing", "never", "no")
+        },
+    )
     state = generate(config)
     assert state["status"].startswith("budget")
     rec = state["modules"]["storage"]

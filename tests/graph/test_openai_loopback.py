@@ -1,0 +1,118 @@
+"""ChatOpenAI against a real HTTP server on loopback that speaks the OpenAI chat protocol:
+a 429 then success, a 500, and a timeout. Nothing leaves the machine."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simcoder.agents.coders import LLMCoder
+from simcoder.graph.cli import make_model
+
+RIGHT = (
+    "```python\nfrom simcoder.simulator.storage.reference import ReferenceStorage\n\n\n"
+    "class Module(ReferenceStorage):\n    def simulate(self, schedule, memory):\n"
+    "        return super().simulate(schedule, memory)\n```"
+)
+
+
+class Script:
+    def __init__(self, *steps: str) -> None:
+        self.steps = list(steps)
+        self.requests: list[dict[str, Any]] = []
+
+
+def completion(text: str) -> bytes:
+    return json.dumps(
+        {
+            "id": "chatcmpl-1",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "loopback",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": text},
+                }
+            ],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+        }
+    ).encode()
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Script]]:
+    script = Script()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            script.requests.append(body)
+            step = script.steps.pop(0) if script.steps else "ok"
+            if step == "sleep":
+                time.sleep(3)
+            code = {"429": 429, "500": 500}.get(step, 200)
+            payload = (
+                completion(RIGHT)
+                if code == 200
+                else json.dumps({"error": {"message": f"status {code}", "type": "test"}}).encode()
+            )
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            if code == 429:
+                self.send_header("Retry-After", "0")
+            self.end_headers()
+            self.wfile.write(payload)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", script
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_429_then_success(server: tuple[str, Script], tmp_path: Path) -> None:
+    url, script = server
+    script.steps = ["429", "ok"]
+    coder = LLMCoder(make_model("vllm:loopback", url), endpoint=url)
+    attempt = coder.write("storage", 1, tmp_path, "Write the storage module.", "")
+    assert attempt.status == "written" and attempt.path is not None
+    assert len(script.requests) == 2  # retried after the 429
+    assert script.requests[0]["model"] == "loopback"
+    record = json.loads((tmp_path / "attempt.json").read_text())
+    assert record["endpoint"] == url and record["model"] == "loopback"
+
+
+def test_500_after_retries_is_an_error(server: tuple[str, Script], tmp_path: Path) -> None:
+    import openai
+
+    url, script = server
+    script.steps = ["500"] * 10
+    model = make_model("vllm:loopback", url, max_retries=1)
+    with pytest.raises(openai.InternalServerError):
+        LLMCoder(model).write("storage", 1, tmp_path, "Write it.", "")
+    assert len(script.requests) == 2
+
+
+def test_timeout_is_an_error(server: tuple[str, Script], tmp_path: Path) -> None:
+    import openai
+
+    url, script = server
+    script.steps = ["sleep"] * 5
+    model = make_model("vllm:loopback", url, max_retries=0, timeout_s=0.5)
+    start = time.perf_counter()
+    with pytest.raises(openai.APITimeoutError):
+        LLMCoder(model).write("storage", 1, tmp_path, "Write it.", "")
+    assert time.perf_counter() - start < 3
