@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fresh machine -> a virtualenv with simcoder, the sandbox, then the main job, offline.
+# Fresh machine -> a virtualenv with simcoder, the sandbox image, then the main job, offline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1 DEBIAN_FRONTEND=noninteractive
@@ -9,6 +9,7 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q -e '.[dev]'
 .venv/bin/simcoder sandbox build || echo "(no Docker engine: the bwrap sandbox will be used)"
-.venv/bin/simcoder simulate -c paper -t alphago_zero -o runs/alphago_zero-paper
+# the main job: the workflow on a built-in example, offline (library coder, sandboxed executor)
+.venv/bin/simcoder generate --spec examples/paper-os.yaml -o runs/example
 echo
-echo "Check the modules against the reference: .venv/bin/simcoder check-modules --quick"
+echo "Report: runs/example/report.md   Trace: .venv/bin/simcoder trace runs/example"
