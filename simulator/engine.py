@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from simcoder.simulator.contracts import InterconnectModule, MappingModule, StorageModule
+from simcoder.simulator.contracts import (
+    InterconnectModule,
+    MappingModule,
+    StorageModule,
+    StorageReport,
+)
 from simcoder.simulator.registry import load_module
 from simcoder.simulator.types import Layer, LayerReport, NetworkReport, SimConfig
 
@@ -32,17 +37,32 @@ def simulate_layer(layer: Layer, config: SimConfig, modules: Modules | None = No
     mapping = mods.mapping.map(layer, config.array)
     schedule = mods.interconnect.schedule(mapping)
     storage = mods.storage.simulate(schedule, config.memory)
+    counts = (schedule.ifmap_sram_reads, schedule.filter_sram_reads, schedule.ofmap_sram_writes)
+    return layer_report(
+        layer, config, mapping.mapping_efficiency, schedule.compute_utilization, counts, storage
+    )
+
+
+def layer_report(
+    layer: Layer,
+    config: SimConfig,
+    mapping_efficiency: float,
+    compute_utilization: float,
+    sram_counts: tuple[int, int, int],
+    storage: StorageReport,
+) -> LayerReport:
+    """The report columns from what each module owns (shared with the fast path)."""
     return LayerReport(
         layer=layer,
         total_cycles_incl_prefetch=storage.total_cycles_incl_prefetch,
         total_cycles=storage.total_cycles,
         stall_cycles=storage.stall_cycles,
         overall_util_pct=layer.macs * 100 / (storage.total_cycles * config.array.num_pes),
-        mapping_efficiency_pct=mapping.mapping_efficiency * 100,
-        compute_util_pct=schedule.compute_utilization * 100,
-        ifmap_sram_reads=schedule.ifmap_sram_reads,
-        filter_sram_reads=schedule.filter_sram_reads,
-        ofmap_sram_writes=schedule.ofmap_sram_writes,
+        mapping_efficiency_pct=mapping_efficiency * 100,
+        compute_util_pct=compute_utilization * 100,
+        ifmap_sram_reads=sram_counts[0],
+        filter_sram_reads=sram_counts[1],
+        ofmap_sram_writes=sram_counts[2],
         ifmap_sram_start_cycle=storage.ifmap_sram_start_cycle,
         ifmap_sram_stop_cycle=storage.ifmap_sram_stop_cycle,
         filter_sram_start_cycle=storage.filter_sram_start_cycle,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simcoder.simulator.contracts import DramAccess, StorageReport
+from simcoder.simulator.engine import layer_report
 from simcoder.simulator.fast import kernels
 from simcoder.simulator.fast.geometry import H, W, fold_length, placements
 from simcoder.simulator.interconnect.fetch_order import fetch_orders
@@ -248,33 +249,8 @@ def supports(config: SimConfig) -> bool:
 def fast_simulate_layer(layer: Layer, config: SimConfig) -> LayerReport:
     """The reference pipeline's LayerReport, computed by the compiled kernels."""
     eff, util, ifmap_reads, filter_reads, ofmap_writes = _ratios(layer, config)
-    st = _storage(layer, config)
-    return LayerReport(
-        layer=layer,
-        total_cycles_incl_prefetch=st.total_cycles_incl_prefetch,
-        total_cycles=st.total_cycles,
-        stall_cycles=st.stall_cycles,
-        overall_util_pct=layer.macs * 100 / (st.total_cycles * config.array.num_pes),
-        mapping_efficiency_pct=eff * 100,
-        compute_util_pct=util * 100,
-        ifmap_sram_reads=ifmap_reads,
-        filter_sram_reads=filter_reads,
-        ofmap_sram_writes=ofmap_writes,
-        ifmap_sram_start_cycle=st.ifmap_sram_start_cycle,
-        ifmap_sram_stop_cycle=st.ifmap_sram_stop_cycle,
-        filter_sram_start_cycle=st.filter_sram_start_cycle,
-        filter_sram_stop_cycle=st.filter_sram_stop_cycle,
-        ofmap_sram_start_cycle=st.ofmap_sram_start_cycle,
-        ofmap_sram_stop_cycle=st.ofmap_sram_stop_cycle,
-        ifmap_dram_start_cycle=st.ifmap_dram.start_cycle,
-        ifmap_dram_stop_cycle=st.ifmap_dram.stop_cycle,
-        ifmap_dram_reads=st.ifmap_dram.words,
-        filter_dram_start_cycle=st.filter_dram.start_cycle,
-        filter_dram_stop_cycle=st.filter_dram.stop_cycle,
-        filter_dram_reads=st.filter_dram.words,
-        ofmap_dram_start_cycle=st.ofmap_dram.start_cycle,
-        ofmap_dram_stop_cycle=st.ofmap_dram.stop_cycle,
-        ofmap_dram_writes=st.ofmap_dram.words,
+    return layer_report(
+        layer, config, eff, util, (ifmap_reads, filter_reads, ofmap_writes), _storage(layer, config)
     )
 
 
