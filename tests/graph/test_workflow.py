@@ -128,3 +128,31 @@ def test_a_module_that_never_gets_right_stops_on_budget_keeping_nothing_wrong(
     rec = state["modules"]["storage"]
     assert rec["current"] is None and not rec["passing"]
     assert all("no_code" in line for line in rec["history"])
+
+
+LOOPS = """```python
+from simcoder.simulator.mapping.reference import ReferenceMapping
+
+
+class Module(ReferenceMapping):
+    def map(self, layer, array):
+        while True:
+            pass
+```"""
+
+
+def test_code_that_loops_forever_ends_within_budget(tmp_path: Path) -> None:
+    config = WorkflowConfig(
+        run_dir=tmp_path,
+        spec=SPEC,
+        sandbox="bwrap",
+        max_rounds=1,
+        sandbox_timeout_s=5,
+        models={"mapping": scripted(LOOPS)},
+    )
+    state = generate(config)
+    assert state["status"] == "budget: mapping used its 1 rounds"
+    assert state["last_execution"]["status"] == "timeout"
+    assert state["verdict"]["blame"] == "mapping"
+    assert "status timeout" in state["verdict"]["feedback"]
+    assert (tmp_path / "report.md").exists()
