@@ -28,6 +28,27 @@ def available() -> str | None:
     return None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_staging() -> None:
+    """Remove staging directories left by a host process that was killed mid-run."""
+    if not STAGING.is_dir():
+        return
+    for entry in STAGING.iterdir():
+        owner = entry.name.split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            _chown_tree(entry, os.getuid(), os.getgid())
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def _chown_tree(path: Path, uid: int, gid: int) -> None:
     for root, dirs, files in os.walk(path):
         os.chown(root, uid, gid)
@@ -121,7 +142,8 @@ class BwrapSandbox:
         site = runtime.install_site()
         STAGING.mkdir(parents=True, exist_ok=True)
         os.chmod(STAGING, 0o711)
-        with tempfile.TemporaryDirectory(dir=STAGING) as tmp:
+        sweep_stale_staging()
+        with tempfile.TemporaryDirectory(dir=STAGING, prefix=f"{os.getpid()}-") as tmp:
             os.chmod(tmp, 0o711)
             stage = Path(tmp) / "job"
             shutil.copytree(job.directory, stage, symlinks=False, ignore=_skip_out(job.directory))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import socket
 import tarfile
 import threading
 import time
@@ -21,6 +23,33 @@ from simcoder.sandbox.types import ExecResult, Job, SandboxUnavailable
 
 JOB_UID = 1000
 LABEL = "simcoder.sandbox"
+OWNER = "simcoder.owner"  # host:pid of the process that made it
+
+
+def sweep_stale(client: Any) -> None:
+    """Remove containers and volumes left by a host process that was killed mid-run."""
+    here = socket.gethostname()
+
+    def stale(labels: dict[str, str]) -> bool:
+        host, _, pid = labels.get(OWNER, "").rpartition(":")
+        if host != here or not pid.isdigit():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+    for c in client.containers.list(all=True, filters={"label": LABEL}):
+        if stale(c.labels):
+            with contextlib.suppress(Exception):
+                c.remove(force=True)
+    for v in client.volumes.list(filters={"label": LABEL}):
+        if stale(v.attrs.get("Labels") or {}):
+            with contextlib.suppress(Exception):
+                v.remove(force=True)
 
 
 def _client() -> Any:
@@ -88,8 +117,10 @@ class DockerSandbox:
     def run(self, job: Job) -> ExecResult:
         client = _client()
         limits = job.limits
+        sweep_stale(client)
         name = f"simcoder-job-{uuid.uuid4().hex[:12]}"
-        volume = client.volumes.create(name=name, labels={LABEL: "1"})
+        labels = {LABEL: "1", OWNER: f"{socket.gethostname()}:{os.getpid()}"}
+        volume = client.volumes.create(name=name, labels=labels)
         container = None
         start = time.perf_counter()
         try:
@@ -106,7 +137,7 @@ class DockerSandbox:
                 image.tag(),
                 list(job.command),
                 name=name,
-                labels={LABEL: "1"},
+                labels=labels,
                 working_dir="/job",
                 user=f"{JOB_UID}:{JOB_UID}",
                 environment=env,

@@ -58,6 +58,9 @@ def test_killed_run_resumes_without_redoing_finished_modules(tmp_path: Path) -> 
     assert r.returncode == 0, r.stderr
     assert "status: accepted" in r.stdout
     assert {p: p.stat().st_mtime_ns for p in run.glob("attempts/*/*/module.py")} == written
+    from simcoder.sandbox.bwrap import STAGING  # the killed run's staging was swept
+
+    assert not any(p.name.startswith(f"{proc.pid}-") for p in STAGING.iterdir())
     assert "Total cycle error: 0.00%" in (run / "report.md").read_text()
     tree = simcoder("trace", str(run))
     assert tree.returncode == 0 and "executor [chain]" in tree.stdout

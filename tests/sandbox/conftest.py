@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -43,6 +44,22 @@ def bwrap_ready() -> None:
         pytest.skip(problem)
 
 
+def _leftovers(name: str, request: pytest.FixtureRequest) -> set[str]:
+    """What this process's sandbox runs could have left behind (others may run beside us)."""
+    if name == "docker":
+        client = request.getfixturevalue("docker_client")
+        mine = f"simcoder.owner={socket.gethostname()}:{os.getpid()}"
+        return {c.id for c in client.containers.list(all=True, filters={"label": mine})} | {
+            v.id for v in client.volumes.list(filters={"label": mine})
+        }
+    staging = bwrap.STAGING
+    return (
+        {p.name for p in staging.iterdir() if p.name.startswith(f"{os.getpid()}-")}
+        if staging.exists()
+        else set()
+    )
+
+
 @pytest.fixture(params=["bwrap", pytest.param("docker", marks=pytest.mark.docker)])
 def backend(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "docker":
@@ -50,13 +67,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str]:
     else:
         request.getfixturevalue("bwrap_ready")
     yield request.param
-    if request.param == "docker":  # nothing left behind, whatever happened
-        client = request.getfixturevalue("docker_client")
-        assert client.containers.list(all=True, filters={"label": "simcoder.sandbox"}) == []
-        assert client.volumes.list(filters={"label": "simcoder.sandbox"}) == []
-    else:
-        staging = bwrap.STAGING
-        assert not staging.exists() or list(staging.iterdir()) == []
+    assert _leftovers(request.param, request) == set()  # nothing left, whatever happened
 
 
 def make_sandbox(name: str, **lift: Any) -> Sandbox:
