@@ -95,6 +95,14 @@ def _summarise(state: dict[str, Any], run_dir: Path, seconds: float) -> None:
         print(f"report: {report} (and report.html); simulator: {run_dir / 'simulator'}")
 
 
+def _progress(node: str, update: dict[str, Any]) -> None:
+    from simcoder.graph.run import describe
+
+    line = describe(node, update)
+    if line:
+        print(f"  {line}", file=sys.stderr, flush=True)
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from simcoder.graph.run import generate
 
@@ -102,7 +110,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise ValueError("describe the accelerator in quotes, or give --spec FILE (see examples/)")
     run_dir = Path(args.outdir or f"runs/{time.strftime('%Y%m%d-%H%M%S')}")
     start = time.perf_counter()
-    state = generate(_config(args, run_dir))
+    state = generate(_config(args, run_dir), progress=_progress)
     _summarise(state, run_dir, time.perf_counter() - start)
     return 0 if state.get("status") == "accepted" else 1
 
@@ -114,7 +122,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     if not (run_dir / "run_config.json").exists():
         raise ValueError(f"{run_dir}: not a simcoder run directory (no run_config.json)")
     start = time.perf_counter()
-    state = resume(load_config(run_dir, sandbox=args.sandbox or None))
+    state = resume(load_config(run_dir, sandbox=args.sandbox or None), progress=_progress)
     _summarise(state, run_dir, time.perf_counter() - start)
     return 0 if state.get("status") == "accepted" else 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,28 +16,58 @@ from simcoder.graph.tracing import JsonlTracer
 CONFIG_FILE = "run_config.json"
 
 
+Progress = Callable[[str, dict[str, Any]], None]
+
+
 def _invoke(
-    config: WorkflowConfig, inputs: dict[str, Any] | None, thread_id: str
+    config: WorkflowConfig,
+    inputs: dict[str, Any] | None,
+    thread_id: str,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     app, conn = compile_workflow(config)
     tracer = JsonlTracer(config.run_dir / "trace.jsonl")
+    run_config: Any = {
+        "configurable": {"thread_id": thread_id},
+        "recursion_limit": config.recursion_limit(),
+        "callbacks": [tracer],
+        "run_name": "simcoder",
+    }
     try:
-        return dict(
-            app.invoke(
-                inputs,
-                {
-                    "configurable": {"thread_id": thread_id},
-                    "recursion_limit": config.recursion_limit(),
-                    "callbacks": [tracer],
-                    "run_name": "simcoder",
-                },
-            )
-        )
+        for chunk in app.stream(inputs, run_config, stream_mode="updates"):
+            for node, update in chunk.items():
+                if progress is not None and isinstance(update, dict):
+                    progress(node, update)
+        return dict(app.get_state(run_config).values)
     finally:
         conn.close()
 
 
-def generate(config: WorkflowConfig) -> dict[str, Any]:
+def describe(node: str, update: dict[str, Any]) -> str | None:
+    """One line of the live progress view for a node's update (None: nothing to show)."""
+    if node == "planner":
+        return (
+            f"planner: plan for {', '.join(update.get('pending', []))}; references "
+            f"{', '.join(sorted(set(update.get('references', {}).values())))}"
+        )
+    if node.startswith("coder_"):
+        for rec in update.get("modules", {}).values():
+            return f"{node}: {rec['history'][-1]}"
+        return None
+    if node == "executor":
+        e = update["last_execution"]
+        return (
+            f"executor: sandbox run {e['number']} on {e['backend']}: {e['status']} "
+            f"in {e['wall_s']:.1f} s"
+        )
+    if node == "critic":
+        v = update["verdict"]
+        verdict = "accept" if v["accept"] else f"reject, blame {v['blame']}"
+        return f"critic: {verdict} -> {update.get('status')}"
+    return None
+
+
+def generate(config: WorkflowConfig, progress: Progress | None = None) -> dict[str, Any]:
     """Run the workflow to the end; returns the final state (also in the run directory)."""
     config.run_dir.mkdir(parents=True, exist_ok=True)
     thread_id = uuid.uuid4().hex
@@ -56,13 +87,13 @@ def generate(config: WorkflowConfig) -> dict[str, Any]:
             indent=2,
         )
     )
-    return _invoke(config, {"run_dir": str(config.run_dir)}, thread_id)
+    return _invoke(config, {"run_dir": str(config.run_dir)}, thread_id, progress)
 
 
-def resume(config: WorkflowConfig) -> dict[str, Any]:
+def resume(config: WorkflowConfig, progress: Progress | None = None) -> dict[str, Any]:
     """Continue a run from its last checkpoint; finished nodes are not redone."""
     saved = json.loads((config.run_dir / CONFIG_FILE).read_text())
-    return _invoke(config, None, saved["thread_id"])
+    return _invoke(config, None, saved["thread_id"], progress)
 
 
 def load_config(run_dir: Path, **overrides: Any) -> WorkflowConfig:
