@@ -56,8 +56,40 @@ def _key(spec: AcceleratorSpec) -> str:
     )
 
 
-def reference_for(spec: AcceleratorSpec, workload: str) -> Reference:
-    """SCALE-Sim's committed golden numbers where they cover the spec, else our core."""
+def read_user_reference(path: Path) -> dict[str, list[int]]:
+    """A user's expected cycles: JSON ``{"workload": [cycles of each layer, ...], ...}``."""
+    try:
+        raw = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: cannot read the reference file ({exc})") from None
+    if not isinstance(raw, dict) or not all(
+        isinstance(v, list) and all(isinstance(c, int) for c in v) for v in raw.values()
+    ):
+        raise ValueError(
+            f"{path}: write a JSON object mapping each workload to a list of "
+            "integer cycles, one per layer"
+        )
+    return raw
+
+
+def reference_for(
+    spec: AcceleratorSpec, workload: str, user: tuple[Path, dict[str, list[int]]] | None = None
+) -> Reference:
+    """A user's file where given; SCALE-Sim's committed golden numbers where they cover the
+    spec; else our own core."""
+    if user is not None:
+        path, table = user
+        if workload not in table:
+            raise ValueError(f"{path}: no expected cycles for workload {workload!r}")
+        layer_names = [
+            r.layer.name for r in simulate_network(get_workload(workload), spec.sim_config()).layers
+        ]
+        if len(table[workload]) != len(layer_names):
+            raise ValueError(
+                f"{path}: {workload} has {len(layer_names)} layers, the file gives "
+                f"{len(table[workload])} cycle counts"
+            )
+        return Reference(f"user file {path}", tuple(zip(layer_names, table[workload], strict=True)))
     layers = get_workload(workload)
     golden = _golden().get((SCALESIM_FILES[workload], _key(spec)))
     report = simulate_network(layers, spec.sim_config())

@@ -78,6 +78,7 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
         strategy=args.strategy,
         sandbox=args.sandbox,
         max_rounds=args.max_rounds,
+        reference_file=Path(args.reference) if args.reference else None,
     )
 
 
@@ -216,9 +217,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
     g.add_argument(
         "--reference",
-        default="auto",
-        choices=["auto"],
-        help="golden where it covers the spec, else simcoder's core (named in the report)",
+        metavar="FILE",
+        help="expected cycles per layer, JSON {workload: [cycles, ...]} (default: SCALE-Sim's "
+        "golden numbers where they cover the spec, else simcoder's core; named in the report)",
     )
     g.add_argument("--max-rounds", type=int, default=3)
     g.add_argument("-o", "--outdir", help="the run directory (default runs/<time>)")

@@ -23,6 +23,7 @@ class WorkflowConfig(BaseModel):
     endpoint: str | None = None
     strategy: str = "zero-shot"
     sandbox: str = "auto"
+    reference_file: Path | None = None  # a user's expected cycles (JSON), else golden/core
     max_rounds: int = Field(default=3, gt=0, description="rounds per module")
     max_model_calls: int = Field(default=30, gt=0)
     wall_time_s: float = Field(default=1800, gt=0)

@@ -13,7 +13,7 @@ import yaml
 from simcoder.agents.coders import LibraryCoder, LLMCoder
 from simcoder.agents.critic import judge
 from simcoder.agents.executor import execute
-from simcoder.agents.references import Reference, reference_for
+from simcoder.agents.references import Reference, read_user_reference, reference_for
 from simcoder.agents.report import write_outputs
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
@@ -28,6 +28,12 @@ class Node(Protocol):
 
 class PlannerError(ValueError):
     pass
+
+
+def _user_reference(config: WorkflowConfig) -> tuple[Path, dict[str, list[int]]] | None:
+    if config.reference_file is None:
+        return None
+    return config.reference_file, read_user_reference(config.reference_file)
 
 
 def make_planner(config: WorkflowConfig) -> Node:
@@ -56,7 +62,9 @@ def make_planner(config: WorkflowConfig) -> Node:
             }
             for m in spec.modules
         ]
-        references = {w: reference_for(spec, w).source for w in spec.workloads}
+        references = {
+            w: reference_for(spec, w, _user_reference(config)).source for w in spec.workloads
+        }
         (run_dir / "plan.json").write_text(
             json.dumps(
                 {"tasks": plan, "workloads": spec.workloads, "references": references}, indent=2
@@ -130,7 +138,7 @@ def make_critic(config: WorkflowConfig) -> Node:
         spec = AcceleratorSpec.model_validate(state["spec"])
         for w in spec.workloads:
             if w not in refs:
-                refs[w] = reference_for(spec, w)
+                refs[w] = reference_for(spec, w, _user_reference(config))
         summary = state["last_execution"]
         verdict = judge(summary, list(spec.modules), refs)
         modules: dict[str, ModuleState] = {}

@@ -108,3 +108,46 @@ def test_generate_input_errors_are_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
     r = simcoder("generate", "a 16x16 weight stationary array", "-o", str(tmp_path / "r2"))
     assert r.returncode == 2 and "needs a model" in r.stderr
+
+
+def test_user_reference_file_is_used_and_named(tmp_path: Path) -> None:
+    ref = tmp_path / "expected.json"
+    ref.write_text(
+        json.dumps(
+            {
+                "ncf": [
+                    67519,
+                    16879,
+                    135039,
+                    162815,
+                    162815,
+                    81407,
+                    97279,
+                    32255,
+                    24319,
+                    8439,
+                    12159,
+                    16128,
+                ]
+            }
+        )
+    )  # last one is off
+    run = tmp_path / "run"
+    r = simcoder(
+        "generate",
+        "--spec",
+        str(ROOT / "examples" / "paper-os.yaml"),
+        "--workload",
+        "ncf",
+        "--sandbox",
+        "bwrap",
+        "--reference",
+        str(ref),
+        "--max-rounds",
+        "1",
+        "-o",
+        str(run),
+    )
+    assert r.returncode == 1 and "status: budget" in r.stdout
+    report = (run / "report.md").read_text()
+    assert f"ncf: user file {ref}" in report and "| ncf | 12 | 16128 | 16127 |" in report
