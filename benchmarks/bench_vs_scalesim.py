@@ -42,6 +42,7 @@ class Run:
     cpu_s: float
     process_s: float  # whole process, wall
     max_rss_mb: float
+    warm_s: float = 0.0  # simcoder only: the same call again in the same process
 
 
 def write_cfg(path: Path, preset: str) -> None:
@@ -109,14 +110,16 @@ def run_child(cmd: list[str]) -> Run:
     if status != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
     data = json.loads(out.strip().splitlines()[-1])
-    return Run(data["wall_s"], data["cpu_s"], elapsed, usage.ru_maxrss / 1024)
+    return Run(
+        data["wall_s"], data["cpu_s"], elapsed, usage.ru_maxrss / 1024, data.get("warm_s", 0.0)
+    )
 
 
 def median_run(runs: list[Run]) -> Run:
     return Run(
         *(
             statistics.median(getattr(r, f) for r in runs)
-            for f in ("wall_s", "cpu_s", "process_s", "max_rss_mb")
+            for f in ("wall_s", "cpu_s", "process_s", "max_rss_mb", "warm_s")
         )
     )
 
@@ -212,6 +215,8 @@ def print_table(results: list[dict[str, object]]) -> None:
         "CPU x",
         "whole-process x",
         "compute-only x",
+        "warm x",
+        "compute-only warm x",
         "SCALE-Sim MB",
         "simcoder MB",
         "memory x",
@@ -224,6 +229,10 @@ def print_table(results: list[dict[str, object]]) -> None:
         assert isinstance(s, dict) and isinstance(o, dict)
         q = r.get("simcoder_compute_only")
         quick = f"{s['wall_s'] / q['wall_s']:.0f}" if isinstance(q, dict) else "-"
+        warm = f"{s['wall_s'] / o['warm_s']:.0f}" if o.get("warm_s") else "-"
+        quick_warm = (
+            f"{s['wall_s'] / q['warm_s']:.0f}" if isinstance(q, dict) and q.get("warm_s") else "-"
+        )
         print(
             " | ".join(
                 [
@@ -235,6 +244,8 @@ def print_table(results: list[dict[str, object]]) -> None:
                     f"{s['cpu_s'] / o['cpu_s']:.0f}",
                     f"{s['process_s'] / o['process_s']:.0f}",
                     quick,
+                    warm,
+                    quick_warm,
                     f"{s['max_rss_mb']:.0f}",
                     f"{o['max_rss_mb']:.0f}",
                     f"{s['max_rss_mb'] / o['max_rss_mb']:.1f}",
