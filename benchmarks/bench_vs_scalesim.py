@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "reference" / "scalesim"
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 CONFIGS = {
     "paper": ("CALC", "os", 10, 10, 10),
@@ -46,45 +47,25 @@ class Run:
 
 
 def write_cfg(path: Path, preset: str) -> None:
+    from make_golden import CFG_TEMPLATE  # the same SCALE-Sim 3.0.0 .cfg the golden data uses
+
     mode, df, bw, bank_bw, banks = CONFIGS[preset]
-    path.write_text(f"""[general]
-run_name = bench
-
-[architecture_presets]
-ArrayHeight: 32
-ArrayWidth: 32
-IfmapSramSzkB: 64
-FilterSramSzkB: 64
-OfmapSramSzkB: 64
-IfmapOffset: 0
-FilterOffset: 10000000
-OfmapOffset: 20000000
-Bandwidth : {bw}
-Dataflow : {df}
-ReadRequestBuffer: 32
-WriteRequestBuffer: 32
-
-[layout]
-IfmapCustomLayout: False
-IfmapSRAMBankBandwidth: {bank_bw}
-IfmapSRAMBankNum: {banks}
-IfmapSRAMBankPort: 2
-FilterCustomLayout: False
-FilterSRAMBankBandwidth: {bank_bw}
-FilterSRAMBankNum: {banks}
-FilterSRAMBankPort: 2
-
-[sparsity]
-SparsitySupport : false
-SparseRep : ellpack_block
-OptimizedMapping : false
-BlockSize : 8
-RandomNumberGeneratorSeed : 40
-
-[run_presets]
-InterfaceBandwidth: {mode}
-UseRamulatorTrace: False
-""")
+    path.write_text(
+        CFG_TEMPLATE.format(
+            rows=32,
+            cols=32,
+            ifmap_kb=64,
+            filter_kb=64,
+            ofmap_kb=64,
+            bandwidth=bw,
+            dataflow=df,
+            ifmap_bank_bw=bank_bw,
+            filter_bank_bw=bank_bw,
+            ifmap_bank_num=banks,
+            filter_bank_num=banks,
+            mode=mode,
+        ).replace("run_name = golden", "run_name = bench")
+    )
 
 
 def clean_topology(src: Path, dst: Path, gemm: bool) -> None:
