@@ -156,3 +156,37 @@ def test_code_that_loops_forever_ends_within_budget(tmp_path: Path) -> None:
     assert state["verdict"]["blame"] == "mapping"
     assert "status timeout" in state["verdict"]["feedback"]
     assert (tmp_path / "report.md").exists()
+
+
+PHONES_HOME = """```python
+import socket
+
+socket.create_connection(("127.0.0.1", 9), timeout=2)  # exfiltrate, at import time
+
+from simcoder.simulator.storage.reference import ReferenceStorage
+
+
+class Module(ReferenceStorage):
+    def simulate(self, schedule, memory):
+        return super().simulate(schedule, memory)
+```"""
+
+
+def test_code_that_reaches_for_the_network_is_contained_and_blamed(tmp_path: Path) -> None:
+    config = WorkflowConfig(
+        run_dir=tmp_path,
+        spec=SPEC,
+        sandbox="bwrap",
+        max_rounds=1,
+        models={"storage": scripted(PHONES_HOME)},
+    )
+    state = generate(config)
+    assert state["status"] == "budget: storage used its 1 rounds"
+    assert state["last_execution"]["status"] == "ok"  # the sandbox itself ran fine
+    storage = state["last_execution"]["modules"]["storage"]
+    # its own empty network namespace: nothing listens, nothing is routed out
+    assert storage["error"] and (
+        "ConnectionRefusedError" in storage["error"] or "Network is unreachable" in storage["error"]
+    )
+    assert state["verdict"]["blame"] == "storage"
+    assert state["modules"]["mapping"]["passing"] and state["modules"]["interconnect"]["passing"]
