@@ -68,18 +68,6 @@ class AcceleratorSpec(BaseModel):
         )
 
 
-class ModuleTask(BaseModel):
-    module: ModuleName
-    goal: str
-
-
-class Plan(BaseModel):
-    spec: AcceleratorSpec
-    tasks: list[ModuleTask]
-    workloads: list[str]
-    reference: str
-
-
 def read_spec(path: str | Path) -> AcceleratorSpec:
     p = Path(path)
     try:

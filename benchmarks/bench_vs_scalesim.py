@@ -146,20 +146,13 @@ def bench(network: str, preset: str, args: argparse.Namespace, tmp: Path) -> dic
         )
         for _ in range(args.scalesim_repeats)
     ]
-    full = [
-        run_child(
-            [
-                py,
-                str(ROOT / "benchmarks" / "simcoder_driver.py"),
-                str(cfg),
-                str(topo),
-                str(ours_dir),
-                flag,
-                "full",
-            ]
-        )
-        for _ in range(args.repeats)
-    ]
+
+    def ours(mode: str) -> list[Run]:
+        driver = str(ROOT / "benchmarks" / "simcoder_driver.py")
+        cmd = [py, driver, str(cfg), str(topo), str(ours_dir), flag, mode]
+        return [run_child(cmd) for _ in range(args.repeats)]
+
+    full = ours("full")
     result: dict[str, object] = {
         "network": network,
         "config": preset,
@@ -168,20 +161,7 @@ def bench(network: str, preset: str, args: argparse.Namespace, tmp: Path) -> dic
         "equal_reports": not compare_reports(ours_dir, theirs_dir / "bench"),
     }
     if CONFIGS[preset][0] == "CALC":
-        quick = [
-            run_child(
-                [
-                    py,
-                    str(ROOT / "benchmarks" / "simcoder_driver.py"),
-                    str(cfg),
-                    str(topo),
-                    str(ours_dir),
-                    flag,
-                    "compute-only",
-                ]
-            )
-            for _ in range(args.repeats)
-        ]
+        quick = ours("compute-only")
         result["simcoder_compute_only"] = vars(median_run(quick))
     return result
 

@@ -88,11 +88,3 @@ def _make_readable(path: Path) -> None:
         if not parent.is_symlink():
             os.chmod(parent, os.lstat(parent).st_mode | 0o111)
         parent = parent.parent
-
-
-def check_host_python() -> None:
-    if not Path(SANDBOX_PYTHON).exists():
-        raise SandboxUnavailable(
-            f"{SANDBOX_PYTHON} is missing; install Debian's python3 "
-            "(apt-get install python3-minimal)"
-        )
