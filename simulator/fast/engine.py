@@ -8,7 +8,7 @@ import numpy as np
 
 from simcoder.simulator.contracts import DramAccess, StorageReport
 from simcoder.simulator.engine import layer_report
-from simcoder.simulator.fast import kernels
+from simcoder.simulator.fast.compiled import kernels
 from simcoder.simulator.fast.geometry import H, W, fold_length, placements
 from simcoder.simulator.interconnect.fetch_order import fetch_orders
 from simcoder.simulator.mapping.reference import (
@@ -101,7 +101,7 @@ def _walk(
     if set_index is None:  # CALC: epochs
         size = (m.ifmap_sram_kib if operand == 0 else m.filter_sram_kib) * 1024
         epoch_words = SETS_PER_HALF * (size // 100)
-        st, rows = kernels.epoch_walk(
+        st, rows = kernels().epoch_walk(
             table,
             pix,
             win,
@@ -120,7 +120,7 @@ def _walk(
         n_rows = int(table[-1, 0]) + fold_length(
             a.dataflow, a.rows, a.cols, spatio_temporal(layer, a.dataflow)[2]
         )
-        st, rows, counts = kernels.prefetch_walk(
+        st, rows, counts = kernels().prefetch_walk(
             table,
             pix,
             win,
@@ -157,7 +157,7 @@ def _storage(layer: Layer, config: SimConfig) -> StorageReport:
     n_rows = ifmap_t.shape[0] * fold_length(
         a.dataflow, a.rows, a.cols, spatio_temporal(layer, a.dataflow)[2]
     )
-    counts = kernels.ofmap_row_counts(ofmap_t, n_rows)
+    counts = kernels().ofmap_row_counts(ofmap_t, n_rows)
     geos: list[BufferGeometry] = []
     indexes: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None, None]
     if user:
@@ -194,7 +194,7 @@ def _storage(layer: Layer, config: SimConfig) -> StorageReport:
         dtype=np.int64,
     )
     width = m.ofmap_dram_words_per_cycle if user else a.cols
-    stall_rows, stall_amounts, out = kernels.timeline(
+    stall_rows, stall_amounts, out = kernels().timeline(
         counts, m.ofmap_sram_kib * 1024, width, *plan, watch
     )
     clock = StallClock(stall_rows, stall_amounts)
@@ -277,9 +277,9 @@ def fast_compute_layer(layer: Layer, config: SimConfig) -> ComputeSummary:
     n_rows = ofmap_t.shape[0] * fold_length(
         a.dataflow, a.rows, a.cols, spatio_temporal(layer, a.dataflow)[2]
     )
-    counts = kernels.ofmap_row_counts(ofmap_t, n_rows)
+    counts = kernels().ofmap_row_counts(ofmap_t, n_rows)
     no_reads = np.full(4, -1, dtype=np.int64)
-    _, _, out = kernels.timeline(
+    _, _, out = kernels().timeline(
         counts,
         m.ofmap_sram_kib * 1024,
         a.cols,
