@@ -12,7 +12,7 @@ from langgraph.graph import END, START, StateGraph
 from simcoder.agents.spec import MODULES
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.nodes import make_coder, make_critic, make_executor, make_planner
-from simcoder.graph.routing import after_critic, after_planner
+from simcoder.graph.routing import after_critic, after_executor, after_planner
 from simcoder.graph.state import WorkflowState
 
 
@@ -27,7 +27,7 @@ def build_workflow(config: WorkflowConfig) -> StateGraph:  # type: ignore[type-a
     graph.add_node("critic", make_critic(config))
     graph.add_edge(START, "planner")
     graph.add_conditional_edges("planner", after_planner, [*coders, "executor"])
-    graph.add_edge("executor", "critic")
+    graph.add_conditional_edges("executor", after_executor, ["critic", END])
     graph.add_conditional_edges("critic", after_critic, [*coders, END])
     return graph
 

@@ -79,10 +79,47 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
         sandbox=args.sandbox,
         max_rounds=args.max_rounds,
         reference_file=Path(args.reference) if args.reference else None,
+        approve=args.approve,
     )
 
 
+def _ask(request: dict[str, Any]) -> dict[str, Any]:
+    """The interactive reviewer: show what would run, then approve, reject or show the code."""
+    print(f"\napproval needed before sandbox run {request['execution']}:", file=sys.stderr)
+    for module, path in request["candidates"].items():
+        lines = len(Path(path).read_text().splitlines())
+        print(f"  {module}: {path} ({lines} lines)", file=sys.stderr)
+    while True:
+        print(f"{request['question']} [y]es / [n]o / [s]how the code: ", end="", file=sys.stderr)
+        answer = input().strip().lower()
+        if answer in ("y", "yes"):
+            return {"approve": True}
+        if answer in ("n", "no"):
+            print("reason (optional): ", end="", file=sys.stderr)
+            return {"approve": False, "reason": input().strip()}
+        if answer in ("s", "show"):
+            for module, path in request["candidates"].items():
+                print(f"\n===== {module}: {path}\n{Path(path).read_text()}", file=sys.stderr)
+
+
+def _approver(config: Any) -> Any:
+    """Ask at the terminal; without one, the run pauses and says how to answer."""
+    return _ask if config.approve and sys.stdin.isatty() else None
+
+
 def _summarise(state: dict[str, Any], run_dir: Path, seconds: float) -> None:
+    from simcoder.graph.run import AWAITING
+
+    if state.get("status") == AWAITING:
+        request = state["approval_request"]
+        print(f"paused before sandbox run {request['execution']}; the code to review:")
+        for module, path in request["candidates"].items():
+            print(f"  {module}: {path}")
+        print(
+            f"answer with: simcoder resume {run_dir} --approve   "
+            f"(or --reject REASON to stop the run)"
+        )
+        return
     print(
         f"status: {state.get('status')} after {state.get('executions', 0)} sandbox run(s) "
         f"in {seconds:.1f} s"
@@ -111,7 +148,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise ValueError("describe the accelerator in quotes, or give --spec FILE (see examples/)")
     run_dir = Path(args.outdir or f"runs/{time.strftime('%Y%m%d-%H%M%S')}")
     start = time.perf_counter()
-    state = generate(_config(args, run_dir), progress=_progress)
+    config = _config(args, run_dir)
+    state = generate(config, progress=_progress, approver=_approver(config))
     _summarise(state, run_dir, time.perf_counter() - start)
     return 0 if state.get("status") == "accepted" else 1
 
@@ -123,7 +161,11 @@ def cmd_resume(args: argparse.Namespace) -> int:
     if not (run_dir / "run_config.json").exists():
         raise ValueError(f"{run_dir}: not a simcoder run directory (no run_config.json)")
     start = time.perf_counter()
-    state = resume(load_config(run_dir, sandbox=args.sandbox or None), progress=_progress)
+    config = load_config(run_dir, sandbox=args.sandbox or None)
+    decision = None
+    if args.approve or args.reject is not None:
+        decision = {"approve": bool(args.approve), "reason": args.reject or ""}
+    state = resume(config, progress=_progress, approver=_approver(config), decision=decision)
     _summarise(state, run_dir, time.perf_counter() - start)
     return 0 if state.get("status") == "accepted" else 1
 
@@ -142,7 +184,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """The executor and critic on modules a person wrote."""
     from simcoder.agents.critic import judge
     from simcoder.agents.executor import execute
-    from simcoder.agents.references import reference_for
+    from simcoder.agents.references import expected_cycles, reference_for
     from simcoder.agents.spec import MODULES, AcceleratorSpec, read_spec
     from simcoder.sandbox.types import Limits
 
@@ -182,8 +224,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             Path(path).read_text() + (f"\n\nModule = {attr}\n" if attr != "Module" else "")
         )
         staged[kind] = str(dest)
-    summary = execute(run_dir, 1, spec, staged, args.sandbox, Limits(timeout_s=600, memory_mb=4096))
     refs = {w: reference_for(spec, w) for w in spec.workloads}
+    limits = Limits(timeout_s=600, memory_mb=4096)
+    summary = execute(run_dir, 1, spec, staged, args.sandbox, limits, expected_cycles(refs))
     verdict = judge(summary, list(candidates), refs)
     out = {
         "accept": verdict.accept,
@@ -222,11 +265,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "golden numbers where they cover the spec, else simcoder's core; named in the report)",
     )
     g.add_argument("--max-rounds", type=int, default=3)
+    g.add_argument(
+        "--approve",
+        action="store_true",
+        help="pause before each sandbox run so you can read the code and approve or reject it",
+    )
     g.add_argument("-o", "--outdir", help="the run directory (default runs/<time>)")
     g.set_defaults(func=cmd_generate)
     r = sub.add_parser("resume", help="finish a stopped run from its last checkpoint")
     r.add_argument("run_dir")
     r.add_argument("--sandbox", choices=["auto", "docker", "bwrap", "local"])
+    answer = r.add_mutually_exclusive_group()
+    answer.add_argument("--approve", action="store_true", help="approve the paused sandbox run")
+    answer.add_argument("--reject", metavar="REASON", help="reject it and stop the run")
     r.set_defaults(func=cmd_resume)
     t = sub.add_parser("trace", help="a run's tree of nodes and model calls, with timings")
     t.add_argument("run_dir")

@@ -29,6 +29,7 @@ class WorkflowConfig(BaseModel):
     wall_time_s: float = Field(default=1800, gt=0)
     sandbox_timeout_s: float = Field(default=600, gt=0)
     sandbox_memory_mb: int = Field(default=4096, gt=0)
+    approve: bool = False  # pause before each sandbox run until a person approves (interrupt)
 
     def model_post_init(self, __context: Any) -> None:
         if self.spec is None and not self.description:

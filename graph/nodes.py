@@ -9,11 +9,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
+from langgraph.types import interrupt
 
 from simcoder.agents.coders import LibraryCoder, LLMCoder
 from simcoder.agents.critic import judge
 from simcoder.agents.executor import execute
-from simcoder.agents.references import Reference, read_user_reference, reference_for
+from simcoder.agents.references import (
+    Reference,
+    expected_cycles,
+    read_user_reference,
+    reference_for,
+)
 from simcoder.agents.report import write_outputs
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
@@ -119,26 +125,44 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
     return coder
 
 
+def _references(config: WorkflowConfig, spec: AcceleratorSpec) -> dict[str, Reference]:
+    return {w: reference_for(spec, w, _user_reference(config)) for w in spec.workloads}
+
+
 def make_executor(config: WorkflowConfig) -> Node:
     def executor(state: WorkflowState) -> dict[str, Any]:
         spec = AcceleratorSpec.model_validate(state["spec"])
         candidates = {m: r["current"] for m, r in state["modules"].items() if r["current"]}
         number = state.get("executions", 0) + 1
         limits = Limits(timeout_s=config.sandbox_timeout_s, memory_mb=config.sandbox_memory_mb)
-        summary = execute(Path(state["run_dir"]), number, spec, candidates, config.sandbox, limits)
+        if config.approve:
+            decision = interrupt(
+                {
+                    "execution": number,
+                    "candidates": candidates,
+                    "question": f"run these modules in the {config.sandbox} sandbox?",
+                }
+            )
+            if not (isinstance(decision, dict) and decision.get("approve")):
+                reason = decision.get("reason", "") if isinstance(decision, dict) else ""
+                return {
+                    "status": f"stopped: the reviewer rejected sandbox run {number}"
+                    + (f" ({reason})" if reason else ""),
+                    "pending": [],
+                }
+        expected = expected_cycles(_references(config, spec))
+        summary = execute(
+            Path(state["run_dir"]), number, spec, candidates, config.sandbox, limits, expected
+        )
         return {"executions": number, "last_execution": summary}
 
     return executor
 
 
 def make_critic(config: WorkflowConfig) -> Node:
-    refs: dict[str, Reference] = {}
-
     def critic(state: WorkflowState) -> dict[str, Any]:
         spec = AcceleratorSpec.model_validate(state["spec"])
-        for w in spec.workloads:
-            if w not in refs:
-                refs[w] = reference_for(spec, w, _user_reference(config))
+        refs = _references(config, spec)
         summary = state["last_execution"]
         verdict = judge(summary, list(spec.modules), refs)
         modules: dict[str, ModuleState] = {}

@@ -34,6 +34,11 @@ def after_planner(state: WorkflowState) -> list[str] | str:
     return [f"coder_{m}" for m in pending] if pending else "executor"
 
 
+def after_executor(state: WorkflowState) -> str:
+    """A reviewer who rejects a sandbox run (``--approve``) stops the run before the critic."""
+    return "critic" if state.get("status", "running") == "running" else END
+
+
 def after_critic(state: WorkflowState) -> Any:
     if state.get("status", "running") != "running":
         return END

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from langgraph.types import Command
+
 from simcoder.graph.build import compile_workflow
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.tracing import JsonlTracer
@@ -17,14 +19,23 @@ CONFIG_FILE = "run_config.json"
 
 
 Progress = Callable[[str, dict[str, Any]], None]
+# Given the executor's approval request (execution number, candidate paths, question), return
+# {"approve": bool, "reason": str}.
+Approver = Callable[[dict[str, Any]], dict[str, Any]]
+AWAITING = "awaiting approval"
 
 
 def _invoke(
     config: WorkflowConfig,
-    inputs: dict[str, Any] | None,
+    inputs: dict[str, Any] | Command | None,  # type: ignore[type-arg]
     thread_id: str,
     progress: Progress | None = None,
+    approver: Approver | None = None,
 ) -> dict[str, Any]:
+    """Stream the graph to its end. A run started with ``approve`` pauses (a LangGraph
+    interrupt) before each sandbox run: ``approver`` answers at once, or, without one, the
+    state comes back with status "awaiting approval" and the request, to be answered by
+    :func:`resume` with a ``decision``."""
     app, conn = compile_workflow(config)
     tracer = JsonlTracer(config.run_dir / "trace.jsonl")
     run_config: Any = {
@@ -34,11 +45,20 @@ def _invoke(
         "run_name": "simcoder",
     }
     try:
-        for chunk in app.stream(inputs, run_config, stream_mode="updates"):
-            for node, update in chunk.items():
-                if progress is not None and isinstance(update, dict):
-                    progress(node, update)
-        return dict(app.get_state(run_config).values)
+        if isinstance(inputs, Command) and not app.get_state(run_config).interrupts:
+            inputs = None  # nothing is waiting for this answer: just continue
+        while True:
+            for chunk in app.stream(inputs, run_config, stream_mode="updates"):
+                for node, update in chunk.items():
+                    if progress is not None and isinstance(update, dict):
+                        progress(node, update)
+            snapshot = app.get_state(run_config)
+            waiting = [i.value for i in snapshot.interrupts]
+            if not waiting:
+                return dict(snapshot.values)
+            if approver is None:
+                return {**snapshot.values, "status": AWAITING, "approval_request": waiting[0]}
+            inputs = Command(resume=approver(waiting[0]))
     finally:
         conn.close()
 
@@ -67,7 +87,9 @@ def describe(node: str, update: dict[str, Any]) -> str | None:
     return None
 
 
-def generate(config: WorkflowConfig, progress: Progress | None = None) -> dict[str, Any]:
+def generate(
+    config: WorkflowConfig, progress: Progress | None = None, approver: Approver | None = None
+) -> dict[str, Any]:
     """Run the workflow to the end; returns the final state (also in the run directory)."""
     config.run_dir.mkdir(parents=True, exist_ok=True)
     thread_id = uuid.uuid4().hex
@@ -81,19 +103,29 @@ def generate(config: WorkflowConfig, progress: Progress | None = None) -> dict[s
                 "strategy": config.strategy,
                 "sandbox": config.sandbox,
                 "max_rounds": config.max_rounds,
+                "approve": config.approve,
                 "models": {m: repr(v) for m, v in config.models.items()},
                 "model": repr(config.model) if config.model is not None else None,
             },
             indent=2,
         )
     )
-    return _invoke(config, {"run_dir": str(config.run_dir)}, thread_id, progress)
+    return _invoke(config, {"run_dir": str(config.run_dir)}, thread_id, progress, approver)
 
 
-def resume(config: WorkflowConfig, progress: Progress | None = None) -> dict[str, Any]:
-    """Continue a run from its last checkpoint; finished nodes are not redone."""
+def resume(
+    config: WorkflowConfig,
+    progress: Progress | None = None,
+    approver: Approver | None = None,
+    decision: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Continue a run from its last checkpoint; finished nodes are not redone. A run waiting
+    for approval takes ``decision`` ({"approve": bool, "reason": str}) or asks ``approver``."""
     saved = json.loads((config.run_dir / CONFIG_FILE).read_text())
-    return _invoke(config, None, saved["thread_id"], progress)
+    start: Command | None = None  # type: ignore[type-arg]
+    if decision is not None:
+        start = Command(resume=decision)
+    return _invoke(config, start, saved["thread_id"], progress, approver)
 
 
 def load_config(run_dir: Path, **overrides: Any) -> WorkflowConfig:
@@ -110,6 +142,7 @@ def load_config(run_dir: Path, **overrides: Any) -> WorkflowConfig:
         "strategy": saved["strategy"],
         "sandbox": saved["sandbox"],
         "max_rounds": saved["max_rounds"],
+        "approve": saved.get("approve", False),
     }
     fields.update({k: v for k, v in overrides.items() if v is not None})
     return WorkflowConfig(**fields)
