@@ -190,3 +190,38 @@ def test_code_that_reaches_for_the_network_is_contained_and_blamed(tmp_path: Pat
     )
     assert state["verdict"]["blame"] == "storage"
     assert state["modules"]["mapping"]["passing"] and state["modules"]["interconnect"]["passing"]
+
+
+def test_a_rewrite_that_breaks_a_passing_module_is_reverted_to_its_best_version(
+    tmp_path: Path,
+) -> None:
+    """A reference file that disagrees with every correct module makes the critic blame the
+    (passing) mapping and ask for a rewrite; the rewrite fails its checks, so the critic goes
+    back to the first version, and the generated simulator is built from that one."""
+    from simcoder.agents.references import reference_for
+
+    spec = SPEC.model_copy(update={"workloads": ["ncf"]})
+    truth = [c for _, c in reference_for(spec, "ncf").layers]
+    expected = tmp_path / "expected.json"
+    expected.write_text(json.dumps({"ncf": [c + 1 for c in truth]}))
+    run_dir = tmp_path / "run"
+    config = WorkflowConfig(
+        run_dir=run_dir,
+        spec=spec,
+        sandbox="bwrap",
+        max_rounds=2,
+        reference_file=expected,
+        models={"mapping": scripted(RIGHT, WRONG)},
+    )
+    state = generate(config)
+    assert state["status"] == "budget: mapping used its 2 rounds"
+    first = run_dir / "attempts" / "mapping" / "01" / "module.py"
+    rec = state["modules"]["mapping"]
+    assert rec["round"] == 2 and rec["best"] == str(first)
+    assert rec["current"] == str(first)  # reverted after the second attempt broke the checks
+    assert "reverted to the last passing version" in rec["feedback"]
+    second = json.loads((run_dir / "executions" / "002" / "summary.json").read_text())
+    assert second["modules"]["mapping"]["violation_count"] > 0
+    assert (run_dir / "simulator" / "mapping.py").read_text() == first.read_text()
+    for module in ("interconnect", "storage"):
+        assert state["modules"][module]["round"] == 1
