@@ -12,8 +12,7 @@ import yaml
 from langgraph.types import interrupt
 
 from simcoder.agents.coders import LibraryCoder, LLMCoder
-from simcoder.agents.critic import judge
-from simcoder.agents.executor import execute
+from simcoder.agents.critic import Verdict
 from simcoder.agents.references import (
     Reference,
     expected_cycles,
@@ -25,7 +24,7 @@ from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
 from simcoder.graph.state import ModuleState, WorkflowState
-from simcoder.sandbox.types import Limits
+from simcoder.tools import judge_candidates, run_candidates
 
 
 class Node(Protocol):
@@ -134,7 +133,6 @@ def make_executor(config: WorkflowConfig) -> Node:
         spec = AcceleratorSpec.model_validate(state["spec"])
         candidates = {m: r["current"] for m, r in state["modules"].items() if r["current"]}
         number = state.get("executions", 0) + 1
-        limits = Limits(timeout_s=config.sandbox_timeout_s, memory_mb=config.sandbox_memory_mb)
         if config.approve:
             decision = interrupt(
                 {
@@ -151,8 +149,17 @@ def make_executor(config: WorkflowConfig) -> Node:
                     "pending": [],
                 }
         expected = expected_cycles(_references(config, spec))
-        summary = execute(
-            Path(state["run_dir"]), number, spec, candidates, config.sandbox, limits, expected
+        summary = run_candidates.invoke(  # a tool run in the trace
+            {
+                "run_dir": state["run_dir"],
+                "number": number,
+                "spec": spec.model_dump(),
+                "candidates": candidates,
+                "sandbox": config.sandbox,
+                "timeout_s": config.sandbox_timeout_s,
+                "memory_mb": config.sandbox_memory_mb,
+                "expected": expected,
+            }
         )
         return {"executions": number, "last_execution": summary}
 
@@ -164,7 +171,19 @@ def make_critic(config: WorkflowConfig) -> Node:
         spec = AcceleratorSpec.model_validate(state["spec"])
         refs = _references(config, spec)
         summary = state["last_execution"]
-        verdict = judge(summary, list(spec.modules), refs)
+        decided = judge_candidates.invoke(  # a tool run in the trace
+            {
+                "summary": summary,
+                "generated": list(spec.modules),
+                "references": {
+                    w: {"source": r.source, "layers": [list(x) for x in r.layers]}
+                    for w, r in refs.items()
+                },
+            }
+        )
+        verdict = Verdict(
+            decided["accept"], decided["blame"], decided["feedback"], tuple(decided["passing"])
+        )
         modules: dict[str, ModuleState] = {}
         for m, rec in state["modules"].items():
             new: dict[str, Any] = dict(rec)

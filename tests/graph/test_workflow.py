@@ -88,6 +88,11 @@ def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
     children = {r.name for r in runs if r.parent_run_id == root[0].id}
     assert {"planner", "executor", "critic", "coder_mapping"} <= children
     assert all(r.trace_id == root[0].id and r.dotted_order for r in runs)
+    by_id = {r.id: r for r in runs}
+    tools = {r.name: by_id[r.parent_run_id].name for r in runs if r.run_type == "tool"}
+    assert tools == {"run_candidates": "executor", "judge_candidates": "critic"}
+    judged = next(r for r in runs if r.name == "judge_candidates")
+    assert judged.outputs and "every check passes" in str(judged.outputs)
 
 
 def test_wrong_mapping_is_blamed_fixed_and_nothing_else_regenerated(tmp_path: Path) -> None:
