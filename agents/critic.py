@@ -30,10 +30,10 @@ def _module_failure(rec: dict[str, Any] | None) -> str | None:
     return None
 
 
-def _cycle_mismatches(summary: dict[str, Any], refs: dict[str, Reference]) -> list[str]:
+def _cycle_mismatches(workloads: dict[str, Any], refs: dict[str, Reference]) -> list[str]:
     out = []
     for name, ref in refs.items():
-        got = summary["workloads"].get(name)
+        got = workloads.get(name)
         if got is None or got["error"]:
             out.append(f"workload {name}: {got['error'] if got else 'not run'}")
             continue
@@ -58,14 +58,28 @@ def judge(summary: dict[str, Any], generated: list[str], refs: dict[str, Referen
     for m in order:
         if failures[m] is not None:
             return Verdict(False, m, str(failures[m]), passing)
-    mismatches = _cycle_mismatches(summary, refs)
+    mismatches = _cycle_mismatches(summary["workloads"], refs)
     if mismatches:
-        blame = order[0] if order else None
+        # every module's own checks pass: blame the first module that, swapped in alone, still
+        # misses the reference on the workloads the combination missed
+        isolated = summary.get("isolated", {})
+        alone = {
+            m: _cycle_mismatches(isolated[m], {w: refs[w] for w in isolated[m] if w in refs})
+            for m in order
+            if m in isolated
+        }
+        wrong = [m for m in order if alone.get(m)]
+        if wrong:
+            blame, why = wrong[0], f"with only {wrong[0]} swapped in, "
+        elif len(order) > 1 and len(alone) == len(order):
+            blame, why = order[0], "each module alone matches; only their combination differs: "
+        else:
+            blame, why = (order[0] if order else None), ""
         return Verdict(
             False,
             blame,
-            "checks pass but workload cycles differ from the "
-            "reference:\n" + "\n".join(mismatches[:10]),
+            f"checks pass but workload cycles differ from the reference ({why}"
+            "on the workloads below):\n" + "\n".join((alone.get(blame or "") or mismatches)[:10]),
             passing,
         )
     return Verdict(True, None, "every check passes and cycles equal the reference", passing)

@@ -13,6 +13,17 @@ from simcoder.sandbox.registry import get_sandbox
 from simcoder.sandbox.types import Limits
 
 
+def _cycles(workloads: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per workload: its error, or (layer, total cycles) per layer."""
+    return {
+        w["name"]: {
+            "error": w["error"],
+            "layers": [(x["name"], int(x["fields"]["total_cycles"])) for x in w["layers"]],
+        }
+        for w in workloads
+    }
+
+
 def execute(
     run_dir: Path,
     number: int,
@@ -20,8 +31,11 @@ def execute(
     candidates: dict[str, str],
     sandbox: str,
     limits: Limits,
+    expected: dict[str, list[int]] | None = None,
 ) -> dict[str, Any]:
-    """Run once; returns a short summary (the full ExecResult is in executions/<n>/)."""
+    """Run once; returns a short summary (the full ExecResult is in executions/<n>/).
+    ``expected``: the reference's cycles per workload, so the runner can isolate a wrong
+    candidate when several are swapped in (see sandbox.runner)."""
     directory = run_dir / "executions" / f"{number:03d}"
     config = {
         "rows": spec.array_rows,
@@ -39,6 +53,7 @@ def execute(
         workloads=spec.workloads,
         config=config,
         limits=limits,
+        expected=expected,
     )
     box = get_sandbox(sandbox)
     result = box.run(job)
@@ -52,6 +67,7 @@ def execute(
         "result_error": result.result_error,
         "modules": {},
         "workloads": {},
+        "isolated": {},
     }
     if result.result is not None:
         for kind, rec in result.result["modules"].items():
@@ -64,12 +80,9 @@ def execute(
                 ],
                 "violation_count": len(rec["violations"]),
             }
-        for w in result.result["workloads"]:
-            summary["workloads"][w["name"]] = {
-                "error": w["error"],
-                "layers": [
-                    (layer["name"], int(layer["fields"]["total_cycles"])) for layer in w["layers"]
-                ],
-            }
+        summary["workloads"] = _cycles(result.result["workloads"])
+        summary["isolated"] = {
+            kind: _cycles(workloads) for kind, workloads in result.result["isolated"].items()
+        }
     (directory / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary

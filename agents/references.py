@@ -22,6 +22,11 @@ class Reference:
     layers: tuple[tuple[str, int], ...]  # (layer name, total cycles)
 
 
+def expected_cycles(refs: dict[str, Reference]) -> dict[str, list[int]]:
+    """Per workload, the reference's total cycles of each layer (what the executor sends)."""
+    return {w: [c for _, c in r.layers] for w, r in refs.items()}
+
+
 @cache
 def _golden() -> dict[tuple[str, str], list[int]]:
     path = Path(wl.__file__).parent / "golden" / "networks.jsonl"

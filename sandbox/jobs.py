@@ -40,9 +40,12 @@ def prepare_job(
     quick: bool = True,
     limits: Limits | None = None,
     config: Mapping[str, object] | None = None,
+    expected: Mapping[str, Sequence[int]] | None = None,
 ) -> Job:
     """``candidates`` maps a module kind to ``path/file.py:Attr`` on the host; each file is
-    copied in as ``candidate/<kind>.py``."""
+    copied in as ``candidate/<kind>.py``. ``expected`` (per workload, the reference's cycles
+    per layer) lets the runner run each candidate alone where the combination differs; the
+    host still compares every number itself."""
     directory.mkdir(parents=True, exist_ok=True)
     copy_package(directory / "pkg")
     modules = {}
@@ -64,6 +67,8 @@ def prepare_job(
     }
     if config is not None:
         spec_doc["config"] = dict(config)
+    if expected is not None:
+        spec_doc["expected"] = {w: [int(c) for c in v] for w, v in expected.items()}
     (directory / "job.json").write_text(json.dumps(spec_doc, indent=2))
     return Job(
         directory,

@@ -49,6 +49,8 @@ class ResultDoc(_Strict):
     modules: dict[str, ModuleDoc]
     workloads: list[WorkloadDoc]
     runtime_s: float
+    # each candidate alone on the workloads where the combination missed the expected cycles
+    isolated: dict[str, list[WorkloadDoc]] = {}
 
 
 def parse_result(

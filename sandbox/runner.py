@@ -92,6 +92,37 @@ def _workload(name: str, modules: Any, config: Any) -> dict[str, Any]:
     return {"name": name, "error": None, "traceback": None, "layers": layers}
 
 
+def _cycles(workload: dict[str, Any]) -> list[int]:
+    return [int(layer["fields"]["total_cycles"]) for layer in workload["layers"]]
+
+
+def _isolate(
+    spec: dict[str, Any], result: dict[str, Any], modules: Any, config: Any
+) -> dict[str, list[dict[str, Any]]]:
+    """Where the candidates together miss the expected cycles, run each candidate alone (the
+    other two at the reference) on the workloads that differ, so the host can tell which one is
+    wrong even when every module's own checks pass."""
+    from simcoder.simulator.engine import Modules
+
+    expected = spec.get("expected") or {}
+    differ = [
+        w["name"]
+        for w in result["workloads"]
+        if w["name"] in expected and (w["error"] or _cycles(w) != expected[w["name"]])
+    ]
+    swapped = [k for k, rec in result["modules"].items() if rec["error"] is None]
+    if not differ or len(swapped) < 2:
+        return {}
+    reference = Modules.load()
+    return {
+        kind: [
+            _workload(w, dataclasses.replace(reference, **{kind: getattr(modules, kind)}), config)
+            for w in differ
+        ]
+        for kind in swapped
+    }
+
+
 def run(spec: dict[str, Any]) -> dict[str, Any]:
     from simcoder.presets import PRESETS
     from simcoder.simulator.checks import check_module
@@ -125,6 +156,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         result["modules"][kind] = record
     config = _config(spec) if "config" in spec else PRESETS[spec.get("preset", "paper")]
     result["workloads"] = [_workload(w, modules, config) for w in spec.get("workloads", [])]
+    result["isolated"] = _isolate(spec, result, modules, config)
     result["runtime_s"] = time.perf_counter() - started
     return result
 

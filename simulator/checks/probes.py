@@ -49,25 +49,36 @@ SRAMS = ((1, 1, 1), (64, 64, 64), (2, 4, 1))
 USER_BANDWIDTHS = ((1, 2, 4), (10, 10, 10), (32, 1, 2))
 
 
+def _user(dram: int, ifmap_bw: int, filter_bw: int) -> MemoryConfig:
+    return MemoryConfig(
+        2,
+        2,
+        1,
+        bandwidth_mode=BandwidthMode.USER,
+        ofmap_dram_words_per_cycle=dram,
+        ifmap_sram_bank_words_per_cycle=ifmap_bw,
+        filter_sram_bank_words_per_cycle=filter_bw,
+    )
+
+
 def probe_grid(quick: bool = False) -> list[Probe]:
+    """The full grid, or the quick one the workflow runs every round: the small layers on a
+    square and a non-square array, both SRAM extremes and one USER bandwidth, plus the
+    many-epoch layer in USER mode (the only place where a DRAM fetch order shows)."""
     probes = []
     layers = LAYERS[:3] if quick else LAYERS
-    arrays = ARRAYS[:2] if quick else ARRAYS
+    arrays = (ARRAYS[0], ARRAYS[2]) if quick else ARRAYS
     for layer in layers:
         for rows, cols in arrays:
             for df in Dataflow:
                 for kib in SRAMS[: 2 if quick else 3]:
                     cfg = SimConfig(ArrayConfig(rows, cols, df), MemoryConfig(*kib))
                     probes.append(Probe(layer, cfg))
-                for dram, ifmap_bw, filter_bw in USER_BANDWIDTHS[: 1 if quick else 3]:
-                    memory = MemoryConfig(
-                        2,
-                        2,
-                        1,
-                        bandwidth_mode=BandwidthMode.USER,
-                        ofmap_dram_words_per_cycle=dram,
-                        ifmap_sram_bank_words_per_cycle=ifmap_bw,
-                        filter_sram_bank_words_per_cycle=filter_bw,
-                    )
-                    probes.append(Probe(layer, SimConfig(ArrayConfig(rows, cols, df), memory)))
+                for bandwidths in USER_BANDWIDTHS[: 1 if quick else 3]:
+                    cfg = SimConfig(ArrayConfig(rows, cols, df), _user(*bandwidths))
+                    probes.append(Probe(layer, cfg))
+    if quick:
+        for df in Dataflow:
+            cfg = SimConfig(ArrayConfig(8, 8, df), _user(*USER_BANDWIDTHS[0]))
+            probes.append(Probe(LAYERS[-1], cfg))
     return probes

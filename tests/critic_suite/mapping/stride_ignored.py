@@ -1,0 +1,23 @@
+"""The ifmap window of output pixel p starts at p's coordinates, ignoring the stride.
+
+Exposed by: layers with stride > 1 only.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from simcoder.simulator.mapping.reference import ReferenceMapping
+
+
+class Module(ReferenceMapping):
+    def map(self, layer, array):  # type: ignore[no-untyped-def]
+        m = super().map(layer, array)
+        p = np.arange(layer.ofmap_pixels)[:, None]
+        k = np.arange(layer.window_size)[None, :]
+        in_row, in_col = np.divmod(p, layer.ofmap_w)
+        f_row, rest = np.divmod(k, layer.filter_w * layer.channels)
+        f_col, ch = np.divmod(rest, layer.channels)
+        addr = ((in_row + f_row) * layer.ifmap_w + in_col + f_col) * layer.channels + ch
+        valid = (in_row + f_row < layer.ifmap_h) & (in_col + f_col < layer.ifmap_w)
+        return dataclasses.replace(m, ifmap_addresses=np.where(valid, addr, -1).astype(np.int64))
