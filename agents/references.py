@@ -77,11 +77,20 @@ def read_user_reference(path: Path) -> dict[str, list[int]]:
     return raw
 
 
+MODES = ("auto", "golden", "simcoder", "scalesim")
+
+
 def reference_for(
-    spec: AcceleratorSpec, workload: str, user: tuple[Path, dict[str, list[int]]] | None = None
+    spec: AcceleratorSpec,
+    workload: str,
+    user: tuple[Path, dict[str, list[int]]] | None = None,
+    mode: str = "auto",
 ) -> Reference:
-    """A user's file where given; SCALE-Sim's committed golden numbers where they cover the
-    spec; else our own core."""
+    """A user's file where given; else by ``mode``: ``scalesim`` runs SCALE-Sim 3.0.0 live,
+    ``simcoder`` is our core, ``golden`` insists on SCALE-Sim's committed numbers, and ``auto``
+    takes the golden numbers where they cover the spec, else our core."""
+    if mode not in MODES:
+        raise ValueError(f"reference {mode!r}: choose one of {', '.join(MODES)} or give a file")
     if user is not None:
         path, table = user
         if workload not in table:
@@ -96,9 +105,24 @@ def reference_for(
             )
         return Reference(f"user file {path}", tuple(zip(layer_names, table[workload], strict=True)))
     layers = get_workload(workload)
-    golden = _golden().get((SCALESIM_FILES[workload], _key(spec)))
     report = simulate_network(layers, spec.sim_config())
     names = tuple(r.layer.name for r in report.layers)
-    if golden is not None and len(golden) == len(names):
+    if mode == "scalesim":
+        from simcoder.agents.scalesim_live import find_python, run_scalesim
+
+        cycles = run_scalesim(spec.sim_config(), layers)
+        if len(cycles) != len(names):
+            raise RuntimeError(
+                f"SCALE-Sim reported {len(cycles)} layers for {workload}, simcoder {len(names)}"
+            )
+        source = f"scalesim (SCALE-Sim 3.0.0 run live by {find_python()})"
+        return Reference(source, tuple(zip(names, cycles, strict=True)))
+    golden = _golden().get((SCALESIM_FILES[workload], _key(spec)))
+    if mode in ("auto", "golden") and golden is not None and len(golden) == len(names):
         return Reference(GOLDEN, tuple(zip(names, golden, strict=True)))
+    if mode == "golden":
+        raise ValueError(
+            f"no committed SCALE-Sim numbers cover {workload} on this spec; use --reference "
+            "scalesim (SCALE-Sim installed) or simcoder"
+        )
     return Reference(CORE, tuple((r.layer.name, r.total_cycles) for r in report.layers))

@@ -47,11 +47,12 @@ class Run:
 
 
 def write_cfg(path: Path, preset: str) -> None:
-    from make_golden import CFG_TEMPLATE  # the same SCALE-Sim 3.0.0 .cfg the golden data uses
+    from make_golden import cfg_text  # the same SCALE-Sim 3.0.0 .cfg the golden data uses
 
     mode, df, bw, bank_bw, banks = CONFIGS[preset]
     path.write_text(
-        CFG_TEMPLATE.format(
+        cfg_text(
+            run_name="bench",
             rows=32,
             cols=32,
             ifmap_kb=64,
@@ -64,7 +65,7 @@ def write_cfg(path: Path, preset: str) -> None:
             ifmap_bank_num=banks,
             filter_bank_num=banks,
             mode=mode,
-        ).replace("run_name = golden", "run_name = bench")
+        )
     )
 
 

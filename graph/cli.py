@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+REFERENCES = ("auto", "golden", "simcoder", "scalesim")
 PROVIDERS = {  # provider -> default base URL of its OpenAI-compatible endpoint
     "openai": None,
     "deepseek": "https://api.deepseek.com/v1",
@@ -78,7 +79,10 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
         strategy=args.strategy,
         sandbox=args.sandbox,
         max_rounds=args.max_rounds,
-        reference_file=Path(args.reference) if args.reference else None,
+        reference_file=(
+            Path(args.reference) if args.reference and args.reference not in REFERENCES else None
+        ),
+        reference=args.reference if args.reference in REFERENCES else "auto",
         approve=args.approve,
     )
 
@@ -260,9 +264,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
     g.add_argument(
         "--reference",
-        metavar="FILE",
-        help="expected cycles per layer, JSON {workload: [cycles, ...]} (default: SCALE-Sim's "
-        "golden numbers where they cover the spec, else simcoder's core; named in the report)",
+        metavar="scalesim|simcoder|golden|FILE",
+        help="what the cycles are checked against, named in the report: scalesim (SCALE-Sim "
+        "3.0.0 run live; scripts/setup_scalesim.sh installs it), simcoder (our core), golden "
+        "(SCALE-Sim's committed numbers only), or a JSON file {workload: [cycles, ...]}; "
+        "default: golden where it covers the spec, else simcoder",
     )
     g.add_argument("--max-rounds", type=int, default=3)
     g.add_argument(

@@ -23,7 +23,8 @@ class WorkflowConfig(BaseModel):
     endpoint: str | None = None
     strategy: str = "zero-shot"
     sandbox: str = "auto"
-    reference_file: Path | None = None  # a user's expected cycles (JSON), else golden/core
+    reference_file: Path | None = None  # a user's expected cycles (JSON); overrides reference
+    reference: str = "auto"  # auto | golden | simcoder | scalesim (agents/references.py)
     max_rounds: int = Field(default=3, gt=0, description="rounds per module")
     max_model_calls: int = Field(default=30, gt=0)
     wall_time_s: float = Field(default=1800, gt=0)
@@ -36,6 +37,11 @@ class WorkflowConfig(BaseModel):
             raise ValueError("give a spec file or a description of the accelerator")
         if self.strategy not in STRATEGIES:
             raise ValueError(f"unknown strategy {self.strategy!r}; choose one of {STRATEGIES}")
+        if self.reference not in ("auto", "golden", "simcoder", "scalesim"):
+            raise ValueError(
+                f"reference {self.reference!r}: choose auto, golden, simcoder or scalesim, "
+                "or give a file of expected cycles"
+            )
         unknown = set(self.models) - set(MODULES)
         if unknown:
             raise ValueError(f"unknown modules {sorted(unknown)}; choose from {MODULES}")

@@ -67,9 +67,7 @@ def make_planner(config: WorkflowConfig) -> Node:
             }
             for m in spec.modules
         ]
-        references = {
-            w: reference_for(spec, w, _user_reference(config)).source for w in spec.workloads
-        }
+        references = {w: r.source for w, r in _references(config, spec).items()}
         (run_dir / "plan.json").write_text(
             json.dumps(
                 {"tasks": plan, "workloads": spec.workloads, "references": references}, indent=2
@@ -125,7 +123,8 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
 
 
 def _references(config: WorkflowConfig, spec: AcceleratorSpec) -> dict[str, Reference]:
-    return {w: reference_for(spec, w, _user_reference(config)) for w in spec.workloads}
+    user = _user_reference(config)
+    return {w: reference_for(spec, w, user, config.reference) for w in spec.workloads}
 
 
 def make_executor(config: WorkflowConfig) -> Node:

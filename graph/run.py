@@ -104,6 +104,8 @@ def generate(
                 "sandbox": config.sandbox,
                 "max_rounds": config.max_rounds,
                 "approve": config.approve,
+                "reference": config.reference,
+                "reference_file": str(config.reference_file) if config.reference_file else None,
                 "models": {m: repr(v) for m, v in config.models.items()},
                 "model": repr(config.model) if config.model is not None else None,
             },
@@ -143,6 +145,8 @@ def load_config(run_dir: Path, **overrides: Any) -> WorkflowConfig:
         "sandbox": saved["sandbox"],
         "max_rounds": saved["max_rounds"],
         "approve": saved.get("approve", False),
+        "reference": saved.get("reference", "auto"),
+        "reference_file": Path(saved["reference_file"]) if saved.get("reference_file") else None,
     }
     fields.update({k: v for k, v in overrides.items() if v is not None})
     return WorkflowConfig(**fields)

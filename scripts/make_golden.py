@@ -28,44 +28,21 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 SHARED = ROOT.parent / "shared" / "reference" / "scalesim"
 
-CFG_TEMPLATE = """[general]
-run_name = golden
 
-[architecture_presets]
-ArrayHeight: {rows}
-ArrayWidth: {cols}
-IfmapSramSzkB: {ifmap_kb}
-FilterSramSzkB: {filter_kb}
-OfmapSramSzkB: {ofmap_kb}
-IfmapOffset: 0
-FilterOffset: 10000000
-OfmapOffset: 20000000
-Bandwidth : {bandwidth}
-Dataflow : {dataflow}
-ReadRequestBuffer: 32
-WriteRequestBuffer: 32
+def _load_cfg_module():  # type: ignore[no-untyped-def]
+    """simulator/compat/scalesim_cfg.py by path: one .cfg template, and no simcoder import."""
+    import importlib.util
 
-[layout]
-IfmapCustomLayout: False
-IfmapSRAMBankBandwidth: {ifmap_bank_bw}
-IfmapSRAMBankNum: {ifmap_bank_num}
-IfmapSRAMBankPort: 2
-FilterCustomLayout: False
-FilterSRAMBankBandwidth: {filter_bank_bw}
-FilterSRAMBankNum: {filter_bank_num}
-FilterSRAMBankPort: 2
+    path = ROOT / "simulator" / "compat" / "scalesim_cfg.py"
+    spec = importlib.util.spec_from_file_location("scalesim_cfg", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-[sparsity]
-SparsitySupport : false
-SparseRep : ellpack_block
-OptimizedMapping : false
-BlockSize : 8
-RandomNumberGeneratorSeed : 40
 
-[run_presets]
-InterfaceBandwidth: {mode}
-UseRamulatorTrace: False
-"""
+_CFG = _load_cfg_module()
+CFG_TEMPLATE, cfg_text = _CFG.CFG_TEMPLATE, _CFG.cfg_text
 
 PRESETS = {
     "paper": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="os"),
@@ -105,7 +82,7 @@ def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
     full.update(config)
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        (t / "c.cfg").write_text(CFG_TEMPLATE.format(**full))
+        (t / "c.cfg").write_text(cfg_text(**full))
         header = (
             "Layer, M, N, K,\n"
             if gemm
