@@ -1,0 +1,90 @@
+"""Time a 1,000-point design-space sweep: resnet50's cycles and utilization over array shapes
+and dataflows (CALC mode, compute-only path), on all cores.
+
+    .venv/bin/python benchmarks/bench_sweep.py [--jobs N] [--json out.json]
+    .venv/bin/python benchmarks/bench_sweep.py --scalesim   # also time SCALE-Sim on one point
+
+SCALE-Sim on one resnet50 point takes ~20-25 min here, so ``--scalesim`` times it on a single
+point (32x32 OS, in its own virtualenv) and prints the sweep's ratio against that point times
+the number of points — an estimate, labelled as one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from simcoder.api import resolve_layers
+from simcoder.sweep import grid, run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = [16, 20, 24, 32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512]
+
+
+def scalesim_one_point(python: str) -> float:
+    from simcoder.agents.scalesim_live import _DRIVER, topology_text
+    from simcoder.simulator.compat.scalesim_cfg import cfg_for
+    from simcoder.simulator.types import ArrayConfig, Dataflow, MemoryConfig, SimConfig
+
+    config = SimConfig(ArrayConfig(32, 32, Dataflow.OUTPUT_STATIONARY), MemoryConfig(64, 64, 64))
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        (t / "c.cfg").write_text(cfg_for(config))
+        (t / "topology.csv").write_text(topology_text(resolve_layers("resnet50")))
+        (t / "layout.csv").write_text("Layer name,\n")
+        start = time.perf_counter()
+        files = [str(t / n) for n in ("c.cfg", "topology.csv", "layout.csv", "out")]
+        subprocess.run([python, "-c", _DRIVER, *files], check=True, capture_output=True)
+        return time.perf_counter() - start
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--jobs", type=int, default=os.cpu_count())
+    p.add_argument("--json")
+    p.add_argument("--scalesim", action="store_true")
+    p.add_argument("--scalesim-python", default=str(ROOT / ".venv-scalesim" / "bin" / "python"))
+    args = p.parse_args()
+    layers = resolve_layers("resnet50")
+    points = grid([(r, c) for r in SIZES for c in SIZES], ["os", "ws", "is"], [(64, 64, 64)],
+                  "CALC", [10])  # fmt: skip
+    start = time.perf_counter()
+    rows = run_sweep(layers, points, jobs=args.jobs, access=False)
+    seconds = time.perf_counter() - start
+    failed = sum(1 for r in rows if r["error"])
+    result: dict[str, object] = {
+        "workload": "resnet50",
+        "points": len(points),
+        "jobs": args.jobs,
+        "seconds": round(seconds, 2),
+        "points_per_s": round(len(points) / seconds, 1),
+        "without_numbers": failed,
+        "target_s": 60,
+    }
+    print(
+        f"resnet50: {len(points)} points (arrays {SIZES[0]}..{SIZES[-1]} squared x os/ws/is, "
+        f"CALC) on {args.jobs} processes in {seconds:.1f} s "
+        f"({len(points) / seconds:.1f} points/s); target under 60 s: "
+        f"{'met' if seconds < 60 else 'NOT met'}"
+    )
+    if args.scalesim:
+        one = scalesim_one_point(args.scalesim_python)
+        result["scalesim_one_point_s"] = round(one, 1)
+        result["estimated_ratio"] = round(one * len(points) / seconds)
+        print(
+            f"SCALE-Sim 3.0.0, one point (32x32 OS): {one:.1f} s; the sweep would take it "
+            f"~{one * len(points) / 3600:.0f} h (estimate), {one * len(points) / seconds:,.0f}x"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

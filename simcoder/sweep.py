@@ -1,0 +1,443 @@
+"""Design-space sweeps with the fast core: every combination of array shape, dataflow, SRAM
+size and bandwidth, run across processes, written as CSV and a single-file HTML page of plots.
+
+Only what a parameter really changes is plotted against it: array shape and dataflow change
+cycles and utilization; SRAM size changes DRAM traffic; bandwidth changes stalls (USER mode).
+A sweep that varies only array shape and dataflow in CALC mode needs no DRAM walk and uses the
+compute-only path (cycles and utilization); any other sweep walks the access streams.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import html
+import itertools
+import math
+import multiprocessing
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simcoder.simulator.compat import InputError
+from simcoder.simulator.types import (
+    ArrayConfig,
+    BandwidthMode,
+    Dataflow,
+    Layer,
+    MemoryConfig,
+    SimConfig,
+)
+
+
+@dataclass(frozen=True)
+class Point:
+    rows: int
+    cols: int
+    dataflow: str
+    sram_kib: tuple[int, int, int]  # ifmap, filter, ofmap
+    mode: str  # CALC | USER
+    bandwidth: int  # words/cycle: the ofmap drain and each read bank (USER)
+
+    def config(self) -> SimConfig:
+        i, f, o = self.sram_kib
+        return SimConfig(
+            ArrayConfig(self.rows, self.cols, Dataflow(self.dataflow)),
+            MemoryConfig(
+                i,
+                f,
+                o,
+                bandwidth_mode=BandwidthMode(self.mode),
+                ofmap_dram_words_per_cycle=self.bandwidth,
+                ifmap_sram_bank_words_per_cycle=self.bandwidth,
+                filter_sram_bank_words_per_cycle=self.bandwidth,
+            ),
+        )
+
+
+COLUMNS = [
+    "rows",
+    "cols",
+    "dataflow",
+    "ifmap_sram_kib",
+    "filter_sram_kib",
+    "ofmap_sram_kib",
+    "mode",
+    "bandwidth",
+    "total_cycles",
+    "stall_cycles",
+    "utilization_pct",
+    "mapping_efficiency_pct",
+    "dram_read_words",
+    "dram_write_words",
+    "error",
+]
+
+
+def parse_arrays(text: str) -> list[tuple[int, int]]:
+    out = []
+    for item in text.split(","):
+        r, sep, c = item.strip().lower().partition("x")
+        if not sep or not r.isdigit() or not c.isdigit() or int(r) < 1 or int(c) < 1:
+            raise InputError("--array", f"{item!r}: write ROWSxCOLS, e.g. 32x32,64x16")
+        out.append((int(r), int(c)))
+    return out
+
+
+def parse_srams(text: str) -> list[tuple[int, int, int]]:
+    """``64`` (all three SRAMs) or ``IFMAP/FILTER/OFMAP`` in kB, comma-separated."""
+    out = []
+    for item in text.split(","):
+        parts = item.strip().split("/")
+        if len(parts) not in (1, 3) or not all(p.isdigit() and int(p) > 0 for p in parts):
+            raise InputError(
+                "--sram", f"{item!r}: write KB or IFMAP/FILTER/OFMAP KB, e.g. 64,32/32/16"
+            )
+        sizes = [int(p) for p in parts] * (3 if len(parts) == 1 else 1)
+        out.append((sizes[0], sizes[1], sizes[2]))
+    return out
+
+
+def parse_ints(flag: str, text: str) -> list[int]:
+    try:
+        values = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise InputError(flag, f"{text!r}: write whole numbers separated by commas") from None
+    if any(v < 1 for v in values):
+        raise InputError(flag, f"{text!r}: every value must be at least 1")
+    return values
+
+
+def grid(
+    arrays: Sequence[tuple[int, int]],
+    dataflows: Sequence[str],
+    srams: Sequence[tuple[int, int, int]],
+    mode: str,
+    bandwidths: Sequence[int],
+) -> list[Point]:
+    for df in dataflows:
+        if df not in ("os", "ws", "is"):
+            raise InputError("--dataflow", f"{df!r}: choose os, ws or is")
+    return [
+        Point(r, c, df, s, mode, bw)
+        for (r, c), df, s, bw in itertools.product(arrays, dataflows, srams, bandwidths)
+    ]
+
+
+_LAYERS: list[Layer] = []
+
+
+def _init(layers: list[Layer]) -> None:
+    global _LAYERS
+    _LAYERS = layers
+    from simcoder.simulator.fast.compiled import kernels
+
+    kernels()  # load the compiled kernels once per worker
+
+
+def _evaluate(task: tuple[Point, bool]) -> dict[str, Any]:
+    point, access = task
+    row: dict[str, Any] = {
+        "rows": point.rows,
+        "cols": point.cols,
+        "dataflow": point.dataflow,
+        "ifmap_sram_kib": point.sram_kib[0],
+        "filter_sram_kib": point.sram_kib[1],
+        "ofmap_sram_kib": point.sram_kib[2],
+        "mode": point.mode,
+        "bandwidth": point.bandwidth,
+        "dram_read_words": "",
+        "dram_write_words": "",
+        "error": "",
+    }
+    config = point.config()
+    pes = point.rows * point.cols
+    macs = sum(layer.macs for layer in _LAYERS)
+    try:
+        if access:
+            from simcoder.simulator.engine import simulate_network
+
+            report = simulate_network(_LAYERS, config)
+            layers: list[Any] = list(report.layers)
+            row["dram_read_words"] = sum(r.ifmap_dram_reads + r.filter_dram_reads for r in layers)
+            row["dram_write_words"] = sum(r.ofmap_dram_writes for r in layers)
+        else:
+            from simcoder.api import compute_summary
+
+            layers = compute_summary(config, _LAYERS)
+    except Exception as exc:  # SCALE-Sim has no numbers for some points (it would crash)
+        row.update(total_cycles="", stall_cycles="", utilization_pct="", mapping_efficiency_pct="")
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        return row
+    cycles = sum(r.total_cycles for r in layers)
+    row["total_cycles"] = cycles
+    row["stall_cycles"] = sum(r.stall_cycles for r in layers)
+    row["utilization_pct"] = round(100 * macs / (cycles * pes), 4)
+    row["mapping_efficiency_pct"] = round(
+        sum(r.mapping_efficiency_pct * r.total_cycles for r in layers) / cycles, 4
+    )
+    return row
+
+
+def needs_access(points: Sequence[Point]) -> bool:
+    """Only array shape and dataflow varying in CALC mode: cycles and utilization suffice."""
+    return len({p.sram_kib for p in points}) > 1 or any(p.mode == "USER" for p in points)
+
+
+def run_sweep(
+    layers: list[Layer],
+    points: list[Point],
+    jobs: int | None = None,
+    access: bool | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Evaluate every point on the whole network; rows in the order of ``points``."""
+    access = needs_access(points) if access is None else access
+    tasks = [(p, access) for p in points]
+    jobs = max(1, min(jobs or multiprocessing.cpu_count(), len(points)))
+    started = time.perf_counter()
+    rows: list[dict[str, Any]] = []
+    if jobs == 1:
+        _init(layers)
+        for i, task in enumerate(tasks):
+            rows.append(_evaluate(task))
+            if progress is not None:
+                progress(i + 1, len(tasks), time.perf_counter() - started)
+        return rows
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_init, initargs=(layers,)) as pool:
+        for i, row in enumerate(pool.imap(_evaluate, tasks, chunksize=1)):
+            rows.append(row)
+            if progress is not None:
+                progress(i + 1, len(tasks), time.perf_counter() - started)
+    return rows
+
+
+def write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+# ---- the HTML page: inline SVG, no script, nothing fetched at view time
+
+_COLORS = {"os": "#1f77b4", "ws": "#d62728", "is": "#2ca02c"}
+
+
+def _ticks(lo: float, hi: float, log: bool) -> list[float]:
+    if log:
+        a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+        return [10.0**e for e in range(a, b + 1)]
+    step = 10 ** math.floor(math.log10(max(hi - lo, 1e-9)))
+    if (hi - lo) / step < 4:
+        step /= 2
+    start = math.floor(lo / step) * step
+    return [start + i * step for i in range(int((hi - start) / step) + 2)]
+
+
+def _fmt(v: float) -> str:
+    if v >= 1e6 or (0 < v < 1e-2):
+        return f"{v:.0e}"
+    return f"{v:g}"
+
+
+def scatter_svg(
+    series: dict[str, list[tuple[float, float]]],
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    logx: bool = False,
+    logy: bool = False,
+    lines: bool = False,
+) -> str:
+    """A scatter (or line) plot as an inline ``<svg>``; one colour per series."""
+    w, h, left, right, top, bottom = 640, 360, 70, 110, 30, 50
+    pts = [p for s in series.values() for p in s]
+    xs = [x for x, _ in pts if not logx or x > 0]
+    ys = [y for _, y in pts if not logy or y > 0]
+    if not xs or not ys:
+        return f"<p>{html.escape(title)}: no data</p>"
+    xlo, xhi, ylo, yhi = min(xs), max(xs), min(ys), max(ys)
+    if not logy:
+        ylo = min(0.0, ylo)
+    xt, yt = _ticks(xlo, xhi, logx), _ticks(ylo, yhi, logy)
+    xlo, xhi = min(xlo, xt[0]), max(xhi, xt[-1])
+    ylo, yhi = min(ylo, yt[0]), max(yhi, yt[-1])
+
+    def sx(x: float) -> float:
+        a, b, v = (math.log10(xlo), math.log10(xhi), math.log10(x)) if logx else (xlo, xhi, x)
+        return left + (v - a) / ((b - a) or 1) * (w - left - right)
+
+    def sy(y: float) -> float:
+        a, b, v = (math.log10(ylo), math.log10(yhi), math.log10(y)) if logy else (ylo, yhi, y)
+        return h - bottom - (v - a) / ((b - a) or 1) * (h - top - bottom)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" role="img"><title>{html.escape(title)}</title>',
+        f'<text x="{w / 2}" y="18" text-anchor="middle" font-weight="bold">'
+        f"{html.escape(title)}</text>",
+        f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" stroke="#333"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="#333"/>',
+    ]
+    for t in xt:
+        if xlo <= t <= xhi:
+            out.append(
+                f'<text x="{sx(t):.1f}" y="{h - bottom + 16}" text-anchor="middle" '
+                f'font-size="11">{_fmt(t)}</text>'
+            )
+    for t in yt:
+        if ylo <= t <= yhi:
+            out.append(
+                f'<text x="{left - 6}" y="{sy(t) + 4:.1f}" text-anchor="end" font-size="11">'
+                f"{_fmt(t)}</text>"
+                f'<line x1="{left}" y1="{sy(t):.1f}" x2="{w - right}" y2="{sy(t):.1f}" '
+                'stroke="#eee"/>'
+            )
+    out.append(
+        f'<text x="{(left + w - right) / 2}" y="{h - 12}" text-anchor="middle" '
+        f'font-size="12">{html.escape(xlabel)}</text>'
+        f'<text x="16" y="{(top + h - bottom) / 2}" text-anchor="middle" font-size="12" '
+        f'transform="rotate(-90 16 {(top + h - bottom) / 2})">{html.escape(ylabel)}</text>'
+    )
+    for i, (name, s) in enumerate(series.items()):
+        color = _COLORS.get(name, ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f"][i % 4])
+        good = sorted((x, y) for x, y in s if (not logx or x > 0) and (not logy or y > 0))
+        if lines and len(good) > 1:
+            path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in good)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{color}"/>')
+        out += [
+            f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="{color}" fill-opacity="0.7"/>'
+            for x, y in good
+        ]
+        ly = top + 16 * i + 8
+        out.append(
+            f'<circle cx="{w - right + 14}" cy="{ly}" r="4" fill="{color}"/>'
+            f'<text x="{w - right + 24}" y="{ly + 4}" font-size="12">{html.escape(name)}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _by_dataflow(
+    rows: list[dict[str, Any]], x: Callable[[dict[str, Any]], float], y: str
+) -> dict[str, list[tuple[float, float]]]:
+    out: dict[str, list[tuple[float, float]]] = {}
+    for r in rows:
+        if r["error"] or r[y] == "":
+            continue
+        out.setdefault(r["dataflow"].upper(), []).append((x(r), float(r[y])))
+    return {k.lower(): v for k, v in sorted(out.items())}
+
+
+def write_html(
+    rows: list[dict[str, Any]], path: Path, workload: str, seconds: float, access: bool
+) -> None:
+    points = [dataclasses.asdict(Point(**_point_fields(r))) for r in rows]
+    modes = sorted({p["mode"] for p in points})
+    arrays = {(p["rows"], p["cols"]) for p in points}
+    srams = {tuple(p["sram_kib"]) for p in points}
+    bandwidths = {p["bandwidth"] for p in points}
+    figures = []
+    if len(arrays) > 1:
+        pes = lambda r: float(r["rows"] * r["cols"])  # noqa: E731
+        figures.append(
+            scatter_svg(
+                _by_dataflow(rows, pes, "total_cycles"),
+                "Cycles vs array size",
+                "processing elements (rows x cols)",
+                "total cycles",
+                logx=True,
+                logy=True,
+            )
+        )
+        figures.append(
+            scatter_svg(
+                _by_dataflow(rows, pes, "utilization_pct"),
+                "Utilization vs array size",
+                "processing elements (rows x cols)",
+                "utilization %",
+                logx=True,
+            )
+        )
+    if len(srams) > 1:
+        kib = lambda r: float(r["ifmap_sram_kib"] + r["filter_sram_kib"])  # noqa: E731
+        figures.append(
+            scatter_svg(
+                _by_dataflow(rows, kib, "dram_read_words"),
+                "DRAM reads vs SRAM size",
+                "ifmap + filter SRAM (kB)",
+                "DRAM read words",
+                logx=True,
+                lines=len(arrays) == 1,
+            )
+        )
+    if len(bandwidths) > 1 and "USER" in modes:
+        bw = lambda r: float(r["bandwidth"])  # noqa: E731
+        figures.append(
+            scatter_svg(
+                _by_dataflow(rows, bw, "stall_cycles"),
+                "Stalls vs bandwidth (USER mode)",
+                "bandwidth (words/cycle)",
+                "stall cycles",
+                lines=len(arrays) == 1 and len(srams) == 1,
+            )
+        )
+    errors = [r for r in rows if r["error"]]
+    notes = [
+        f"Workload <b>{html.escape(workload)}</b>, {len(rows)} design points in {seconds:.1f} s "
+        f"({len(rows) / max(seconds, 1e-9):.1f} points/s).",
+        f"Bandwidth mode: <b>{', '.join(modes)}</b>. Compat mode: <b>SCALE-Sim 3.0.0</b> — every "
+        "number is what SCALE-Sim 3.0.0 would report (docs/scalesim-quirks.md).",
+        "Columns: "
+        + ("cycles, stalls, utilization and DRAM traffic (access streams walked)." if access
+           else "cycles and utilization only (CALC mode, no DRAM walk needed)."),
+    ]  # fmt: skip
+    if "USER" in modes:
+        notes.append(
+            "USER mode reproduces SCALE-Sim 3.0.0's quirks: positive read stalls counted twice, "
+            "a forward-only circular prefetch window that can stall hugely, repeated DRAM trace "
+            "addresses. A <i>corrected</i> mode that fixes them is not built yet, so these plots "
+            "show SCALE-Sim's numbers, not an ideal memory system."
+        )
+    if errors:
+        notes.append(
+            f"{len(errors)} point(s) have no numbers (SCALE-Sim itself fails there), e.g. "
+            f"{html.escape(errors[0]['error'])}"
+        )
+    table = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in COLUMNS) + "</tr>"
+        for r in rows[:500]
+    )
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>simcoder sweep: {html.escape(workload)}</title>"
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
+        "font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px}</style></head><body>"
+        f"<h1>Design-space sweep: {html.escape(workload)}</h1>"
+        + "".join(f"<p>{n}</p>" for n in notes)
+        + "<div class='figures'>"
+        + "".join(figures)
+        + "</div><h2>Points</h2><table><tr>"
+        + "".join(f"<th>{c}</th>" for c in COLUMNS)
+        + "</tr>"
+        + table
+        + "</table>"
+        + (f"<p>{len(rows) - 500} more rows in sweep.csv</p>" if len(rows) > 500 else "")
+        + "</body></html>"
+    )
+    path.write_text(page)
+
+
+def _point_fields(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rows": r["rows"],
+        "cols": r["cols"],
+        "dataflow": r["dataflow"],
+        "sram_kib": (r["ifmap_sram_kib"], r["filter_sram_kib"], r["ofmap_sram_kib"]),
+        "mode": r["mode"],
+        "bandwidth": r["bandwidth"],
+    }
