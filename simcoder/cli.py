@@ -257,6 +257,25 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_accuracy(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from simcoder.bench import PAPER_NETWORKS, accuracy, accuracy_markdown, write_accuracy
+
+    run_dir = Path(args.run_dir)
+    networks = args.networks.split(",") if args.networks else PAPER_NETWORKS
+    print(
+        f"running {run_dir / 'simulator'} on {len(networks)} network(s) in the sandbox ...",
+        file=sys.stderr,
+        flush=True,
+    )
+    result = accuracy(run_dir, networks, args.sandbox)
+    paths = write_accuracy(result, Path(args.outdir) if args.outdir else run_dir / "bench")
+    print(accuracy_markdown(result))
+    print("wrote " + ", ".join(str(p) for p in paths))
+    return 0 if all(r["cycle_error_pct"] == 0 for r in result["networks"]) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="simcoder",
@@ -305,6 +324,17 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     sw.add_argument("-o", "--outdir", default="sweep", help="where sweep.csv and sweep.html go")
     sw.set_defaults(func=cmd_sweep)
+    b = sub.add_parser("bench", help="the paper's tables for a generated simulator")
+    bsub = b.add_subparsers(dest="bench", required=True)
+    ba = bsub.add_parser(
+        "accuracy",
+        help="cycle error per network vs SCALE-Sim 3.0.0's golden numbers (paper preset)",
+    )
+    ba.add_argument("run_dir", help="a run directory written by `simcoder generate`")
+    ba.add_argument("--networks", help="comma-separated workloads (default: the paper's nine)")
+    ba.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
+    ba.add_argument("-o", "--outdir", help="default RUN_DIR/bench")
+    ba.set_defaults(func=cmd_bench_accuracy)
     w = sub.add_parser("workloads", help="list the built-in workloads")
     w.set_defaults(func=cmd_workloads)
     c = sub.add_parser("check-modules", help="check simulator modules against the reference")

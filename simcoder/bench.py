@@ -1,0 +1,205 @@
+"""``simcoder bench accuracy RUN_DIR``: the paper's accuracy table for a generated simulator —
+its cycles per network and layer against SCALE-Sim 3.0.0's golden numbers at the ``paper``
+preset (32x32 OS, 64 kB SRAMs, CALC), the generated code run in the sandbox."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from simcoder.simulator.compat import InputError
+from simcoder.sweep import scatter_svg
+
+# The SimulatorCoder paper's networks (docs: ../shared/docs/PAPER.md), as built-in workloads
+PAPER_NETWORKS = [
+    "resnet50",
+    "yolo_tiny",
+    "alphago_zero",
+    "ncf",
+    "transformer",
+    "mobilenet",
+    "deepspeech2",
+    "fasterrcnn",
+    "sentimental_seqcnn",
+]
+MODULES = ("mapping", "interconnect", "storage")
+
+
+def paper_spec(networks: list[str]) -> Any:
+    from simcoder.agents.spec import AcceleratorSpec
+
+    return AcceleratorSpec(
+        name="paper",
+        array_rows=32,
+        array_cols=32,
+        dataflow="os",
+        ifmap_sram_kib=64,
+        filter_sram_kib=64,
+        ofmap_sram_kib=64,
+        workloads=networks,
+    )
+
+
+def generated_modules(run_dir: Path) -> dict[str, str]:
+    pkg = run_dir / "simulator"
+    found = {m: str(pkg / f"{m}.py") for m in MODULES if (pkg / f"{m}.py").is_file()}
+    if not found:
+        raise InputError(
+            str(run_dir),
+            "no generated simulator here (expected simulator/mapping.py, interconnect.py or "
+            "storage.py, written by `simcoder generate`)",
+        )
+    return found
+
+
+def accuracy(
+    run_dir: Path, networks: list[str], sandbox: str = "auto", timeout_s: float = 7200
+) -> dict[str, Any]:
+    """Run the generated modules on each network in the sandbox; compare with the reference."""
+    from simcoder.agents.executor import execute
+    from simcoder.agents.references import reference_for
+    from simcoder.sandbox.types import Limits
+    from simcoder.workloads.builtin import WORKLOADS
+
+    unknown = [n for n in networks if n not in WORKLOADS]
+    if unknown:
+        raise InputError("--networks", f"unknown workload(s) {unknown}; see `simcoder workloads`")
+    candidates = generated_modules(run_dir)
+    spec = paper_spec(networks)
+    out_dir = run_dir / "bench"
+    existing = sorted(out_dir.glob("executions/*")) if out_dir.exists() else []
+    summary = execute(
+        out_dir,
+        len(existing) + 1,
+        spec,
+        candidates,
+        sandbox,
+        Limits(timeout_s=timeout_s, memory_mb=8192),
+    )
+    if summary["status"] != "ok":
+        raise RuntimeError(
+            f"the sandbox run ended with status {summary['status']}: "
+            f"{summary['result_error'] or summary['stderr_tail'][-600:]}"
+        )
+    rows = []
+    for name in networks:
+        ref = reference_for(spec, name)
+        got = summary["workloads"].get(name, {})
+        layers = got.get("layers", [])
+        per_layer = []
+        for (layer, want), (_, have) in zip(ref.layers, layers, strict=False):
+            per_layer.append(
+                {
+                    "layer": layer,
+                    "reference": want,
+                    "generated": have,
+                    "error_pct": _err(have, want),
+                }
+            )
+        total_ref = sum(c for _, c in ref.layers)
+        total_gen = sum(c for _, c in layers) if layers else None
+        rows.append(
+            {
+                "network": name,
+                "reference": ref.source,
+                "error": got.get("error"),
+                "layers_compared": len(per_layer),
+                "layers_expected": len(ref.layers),
+                "reference_cycles": total_ref,
+                "generated_cycles": total_gen,
+                "cycle_error_pct": None if total_gen is None else _err(total_gen, total_ref),
+                "max_layer_error_pct": max((x["error_pct"] for x in per_layer), default=None),
+                "layers": per_layer,
+            }
+        )
+    return {
+        "run_dir": str(run_dir),
+        "modules": candidates,
+        "preset": "paper (32x32 OS, 64 kB SRAMs, CALC, DRAM 10 words/cycle)",
+        "sandbox": summary["backend"],
+        "seconds": summary["wall_s"],
+        "networks": rows,
+    }
+
+
+def _err(have: int, want: int) -> float:
+    return abs(have - want) * 100 / want if want else float(have != want) * 100
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}%"
+
+
+def accuracy_markdown(result: dict[str, Any]) -> str:
+    lines = [
+        "# Cycle accuracy of a generated simulator",
+        "",
+        f"Run: `{result['run_dir']}`; modules: "
+        + ", ".join(f"{m} ({Path(p).name})" for m, p in result["modules"].items())
+        + f"; preset {result['preset']}; sandbox {result['sandbox']}, {result['seconds']:.1f} s.",
+        "",
+        "| network | reference | layers | reference cycles | generated cycles | cycle error | "
+        "max layer error |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in result["networks"]:
+        gen = "-" if r["generated_cycles"] is None else f"{r['generated_cycles']:,}"
+        lines.append(
+            f"| {r['network']} | {r['reference']} | {r['layers_compared']}/{r['layers_expected']}"
+            f" | {r['reference_cycles']:,} | {gen} | {_pct(r['cycle_error_pct'])} | "
+            f"{_pct(r['max_layer_error_pct'])} |"
+        )
+        if r["error"]:
+            lines.append(f"|  | failed: {r['error'][:200]} | | | | | |")
+    return "\n".join(lines) + "\n"
+
+
+def accuracy_html(result: dict[str, Any]) -> str:
+    points = {
+        "network error %": [
+            (float(i + 1), float(r["cycle_error_pct"]))
+            for i, r in enumerate(result["networks"])
+            if r["cycle_error_pct"] is not None
+        ]
+    }
+    legend = ", ".join(f"{i + 1} = {r['network']}" for i, r in enumerate(result["networks"]))
+    table = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(v))}</td>"
+            for v in (
+                r["network"],
+                r["reference"],
+                r["reference_cycles"],
+                r["generated_cycles"],
+                _pct(r["cycle_error_pct"]),
+                _pct(r["max_layer_error_pct"]),
+            )
+        )
+        + "</tr>"
+        for r in result["networks"]
+    )
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>simcoder bench accuracy"
+        "</title><style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;"
+        "padding:2px 6px}table{border-collapse:collapse}</style></head><body>"
+        "<h1>Cycle accuracy of a generated simulator</h1>"
+        f"<p>Run <code>{html.escape(result['run_dir'])}</code>, preset "
+        f"{html.escape(result['preset'])}; every reference is named per network.</p>"
+        + scatter_svg(points, "Cycle error per network", "network (" + legend + ")", "error %")
+        + "<table><tr><th>network</th><th>reference</th><th>reference cycles</th>"
+        "<th>generated cycles</th><th>cycle error</th><th>max layer error</th></tr>"
+        + table
+        + "</table></body></html>"
+    )
+
+
+def write_accuracy(result: dict[str, Any], out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / n for n in ("accuracy.json", "accuracy.md", "accuracy.html")]
+    paths[0].write_text(json.dumps(result, indent=2))
+    paths[1].write_text(accuracy_markdown(result))
+    paths[2].write_text(accuracy_html(result))
+    return paths
