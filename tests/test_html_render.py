@@ -1,0 +1,67 @@
+"""Smoke test: every kind of HTML page simcoder writes renders in headless Chromium (Debian's
+chromium package; CI installs it) to a non-blank screenshot, with no network at view time."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from simcoder.agents.spec import read_spec
+from simcoder.api import resolve_layers
+from simcoder.bench import accuracy, write_accuracy
+from simcoder.graph.config import WorkflowConfig
+from simcoder.graph.run import generate
+from simcoder.sweep import grid, run_sweep, write_html
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            raise AssertionError("CI installs chromium (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return found
+
+
+def _screenshot(page: Path, png: Path) -> tuple[int, int, int]:
+    subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         "--window-size=1000,900", f"--screenshot={png}", page.resolve().as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height, len(data)
+
+
+@pytest.mark.slow
+def test_sweep_accuracy_and_run_reports_render(tmp_path: Path) -> None:
+    _chromium()
+    pages = {}
+    rows = run_sweep(
+        resolve_layers("alphago_zero"),
+        grid([(16, 16), (32, 32), (64, 64)], ["os", "ws", "is"], [(64, 64, 64)], "CALC", [10]),
+        jobs=1,
+    )
+    pages["sweep"] = tmp_path / "sweep.html"
+    write_html(rows, pages["sweep"], "alphago_zero", 1.0, False)
+
+    run = tmp_path / "run"
+    spec = read_spec(ROOT / "examples" / "paper-os.yaml").model_copy(update={"workloads": ["ncf"]})
+    assert generate(WorkflowConfig(run_dir=run, spec=spec, sandbox="bwrap"))["status"] == "accepted"
+    pages["report"] = run / "report.html"
+    write_accuracy(accuracy(run, ["ncf"], "bwrap"), run / "bench")
+    pages["accuracy"] = run / "bench" / "accuracy.html"
+
+    for kind, page in pages.items():
+        width, height, size = _screenshot(page, tmp_path / f"{kind}.png")
+        assert (width, height) == (1000, 900), kind
+        assert size > 15_000, f"{kind}: a {size}-byte screenshot is blank or nearly so"
