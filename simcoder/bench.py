@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from simcoder.simulator.compat import InputError
-from simcoder.sweep import scatter_svg
 
 # The SimulatorCoder paper's networks (docs: ../shared/docs/PAPER.md), as built-in workloads
 PAPER_NETWORKS = [
@@ -156,15 +155,52 @@ def accuracy_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def bars_svg(values: list[tuple[str, float | None]], title: str, unit: str = "%") -> str:
+    """One bar per network (no bar and "failed" where there is no number); the axis runs to at
+    least 1 so that exact results read as zero, not as noise."""
+    w, h, left, bottom, top = 640, 310, 60, 70, 44
+    top_value = max([1.0, *(v for _, v in values if v is not None)])
+    step = (w - left - 20) / max(len(values), 1)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img">'
+        f"<title>{html.escape(title)}</title>"
+        f'<text x="{w / 2}" y="18" text-anchor="middle" font-weight="bold">'
+        f"{html.escape(title)}</text>"
+        f'<line x1="{left}" y1="{h - bottom}" x2="{w - 20}" y2="{h - bottom}" stroke="#333"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="#333"/>'
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11">'
+        f"{top_value:g}{unit}</text>"
+        f'<text x="{left - 6}" y="{h - bottom + 4}" text-anchor="end" font-size="11">0</text>'
+    ]
+    for i, (name, v) in enumerate(values):
+        x = left + i * step + step * 0.15
+        label_y = h - bottom + 14
+        out.append(
+            f'<text x="{x + step * 0.35:.1f}" y="{label_y}" font-size="10" text-anchor="end" '
+            f'transform="rotate(-35 {x + step * 0.35:.1f} {label_y})">{html.escape(name)}</text>'
+        )
+        if v is None:
+            out.append(
+                f'<text x="{x:.1f}" y="{h - bottom - 4}" font-size="10" fill="#d62728">'
+                "failed</text>"
+            )
+            continue
+        height = v / top_value * (h - top - bottom)
+        out.append(
+            f'<rect x="{x:.1f}" y="{h - bottom - height:.1f}" width="{step * 0.7:.1f}" '
+            f'height="{max(height, 0.5):.1f}" fill="#1f77b4"/>'
+            f'<text x="{x + step * 0.35:.1f}" y="{h - bottom - height - 4:.1f}" '
+            f'text-anchor="middle" font-size="10">{v:.2f}{unit}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
 def accuracy_html(result: dict[str, Any]) -> str:
-    points = {
-        "network error %": [
-            (float(i + 1), float(r["cycle_error_pct"]))
-            for i, r in enumerate(result["networks"])
-            if r["cycle_error_pct"] is not None
-        ]
-    }
-    legend = ", ".join(f"{i + 1} = {r['network']}" for i, r in enumerate(result["networks"]))
+    chart = bars_svg(
+        [(r["network"], r["cycle_error_pct"]) for r in result["networks"]],
+        "Cycle error per network (vs the named reference)",
+    )
     table = "".join(
         "<tr>"
         + "".join(
@@ -188,7 +224,7 @@ def accuracy_html(result: dict[str, Any]) -> str:
         "<h1>Cycle accuracy of a generated simulator</h1>"
         f"<p>Run <code>{html.escape(result['run_dir'])}</code>, preset "
         f"{html.escape(result['preset'])}; every reference is named per network.</p>"
-        + scatter_svg(points, "Cycle error per network", "network (" + legend + ")", "error %")
+        + chart
         + "<table><tr><th>network</th><th>reference</th><th>reference cycles</th>"
         "<th>generated cycles</th><th>cycle error</th><th>max layer error</th></tr>"
         + table
