@@ -41,6 +41,7 @@ def prepare_job(
     limits: Limits | None = None,
     config: Mapping[str, object] | None = None,
     expected: Mapping[str, Sequence[int]] | None = None,
+    layer_limit: int | None = None,
 ) -> Job:
     """``candidates`` maps a module kind to ``path/file.py:Attr`` on the host; each file is
     copied in as ``candidate/<kind>.py``. ``expected`` (per workload, the reference's cycles
@@ -67,6 +68,8 @@ def prepare_job(
     }
     if config is not None:
         spec_doc["config"] = dict(config)
+    if layer_limit is not None:  # only each workload's first layers (quick timings)
+        spec_doc["layer_limit"] = int(layer_limit)
     if expected is not None:
         spec_doc["expected"] = {w: [int(c) for c in v] for w, v in expected.items()}
     (directory / "job.json").write_text(json.dumps(spec_doc, indent=2))

@@ -72,12 +72,12 @@ def _config(spec: dict[str, Any]) -> Any:
     )
 
 
-def _workload(name: str, modules: Any, config: Any) -> dict[str, Any]:
+def _workload(name: str, modules: Any, config: Any, limit: int | None = None) -> dict[str, Any]:
     from simcoder.simulator.engine import simulate_network
     from simcoder.workloads.builtin import get_workload
 
     try:
-        report = simulate_network(get_workload(name), config, modules)
+        report = simulate_network(get_workload(name)[:limit], config, modules)
     except BaseException as exc:
         return {
             "name": name,
@@ -155,7 +155,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                     record["traceback"] = traceback.format_exc(limit=-8)
         result["modules"][kind] = record
     config = _config(spec) if "config" in spec else PRESETS[spec.get("preset", "paper")]
-    result["workloads"] = [_workload(w, modules, config) for w in spec.get("workloads", [])]
+    limit = spec.get("layer_limit")
+    result["workloads"] = [_workload(w, modules, config, limit) for w in spec.get("workloads", [])]
     result["isolated"] = _isolate(spec, result, modules, config)
     result["runtime_s"] = time.perf_counter() - started
     return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -238,4 +239,177 @@ def write_accuracy(result: dict[str, Any], out_dir: Path) -> list[Path]:
     paths[0].write_text(json.dumps(result, indent=2))
     paths[1].write_text(accuracy_markdown(result))
     paths[2].write_text(accuracy_html(result))
+    return paths
+
+
+# ---- runtime: the generated simulator against SCALE-Sim 3.0.0, repeated, median and spread
+
+QUICK_NETWORK = "alphago_zero[:2]"  # --quick: the first two layers of AlphaGo Zero
+# SCALE-Sim's in-process time of the run (imports excluded, as for the generated simulator)
+_TIMED_DRIVER = """
+import contextlib, io, sys, time
+from scalesim.scale_sim import scalesim
+cfg, topology, layout, out = sys.argv[1:5]
+sim = scalesim(save_disk_space=True, verbose=False, config=cfg, topology=topology,
+               layout=layout, input_type_gemm=False)
+start = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    sim.run_scale(top_path=out)
+print(time.perf_counter() - start)
+"""
+
+
+def _layers(network: str) -> list[Any]:
+    from simcoder.workloads.builtin import get_workload
+
+    if network == QUICK_NETWORK:
+        return get_workload("alphago_zero")[:2]
+    return get_workload(network)
+
+
+def _stats(samples: list[float]) -> dict[str, Any]:
+    ordered = sorted(samples)
+    return {
+        "runs": len(ordered),
+        "median_s": round(statistics.median(ordered), 4),
+        "min_s": round(ordered[0], 4),
+        "max_s": round(ordered[-1], 4),
+        "samples_s": [round(x, 4) for x in samples],
+    }
+
+
+def time_scalesim(config: Any, layers: list[Any], repeats: int) -> tuple[list[float], str]:
+    """SCALE-Sim's wall time on these inputs, ``repeats`` runs, cached per machine (runs are
+    minutes each): earlier runs are reused and only the missing ones are made."""
+    import hashlib
+    import platform
+    import subprocess
+    import tempfile
+
+    from simcoder.agents.scalesim_live import find_python, topology_text
+    from simcoder.simulator.compat.scalesim_cfg import cfg_for
+    from simcoder.simulator.fast.compiled import cache_root
+
+    cfg, topology = cfg_for(config, "simcoder"), topology_text(layers)
+    key = hashlib.sha256(f"{cfg}\0{topology}\0{platform.node()}".encode()).hexdigest()[:24]
+    path = cache_root() / "scalesim-timings" / f"{key}.json"
+    samples: list[float] = json.loads(path.read_text())["wall_s"] if path.is_file() else []
+    python = find_python() if len(samples) < repeats else "(cached)"
+    while len(samples) < repeats:
+        with tempfile.TemporaryDirectory(prefix="simcoder-scalesim-") as tmp:
+            t = Path(tmp)
+            (t / "c.cfg").write_text(cfg)
+            (t / "topology.csv").write_text(topology)
+            (t / "layout.csv").write_text("Layer name,\n")
+            files = [str(t / n) for n in ("c.cfg", "topology.csv", "layout.csv", "out")]
+            out = subprocess.run(
+                [python, "-c", _TIMED_DRIVER, *files], check=True, capture_output=True, text=True
+            ).stdout
+            samples.append(float(out.strip().splitlines()[-1]))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"wall_s": samples}))
+    return samples[:repeats], python
+
+
+def runtime(
+    run_dir: Path,
+    networks: list[str],
+    repeats: int = 3,
+    scalesim_repeats: int = 1,
+    sandbox: str = "auto",
+) -> dict[str, Any]:
+    """Per network: the generated simulator's in-sandbox time (the runner's own clock: module
+    import and simulation, no container start-up), ``repeats`` runs, and SCALE-Sim's."""
+    from simcoder.sandbox.jobs import prepare_job
+    from simcoder.sandbox.registry import get_sandbox
+    from simcoder.sandbox.types import Limits
+    from simcoder.workloads.builtin import WORKLOADS
+
+    unknown = [n for n in networks if n not in WORKLOADS and n != QUICK_NETWORK]
+    if unknown:
+        raise InputError("--networks", f"unknown workload(s) {unknown}; see `simcoder workloads`")
+    candidates = generated_modules(run_dir)
+    config = paper_spec(["ncf"]).sim_config()
+    box = get_sandbox(sandbox)
+    rows = []
+    for network in networks:
+        layers = _layers(network)
+        ours = []
+        for i in range(repeats):
+            job = prepare_job(
+                run_dir / "bench" / "runtime-jobs" / f"{network.replace(':', '_')}-{i}",
+                {k: f"{v}:Module" for k, v in candidates.items()},
+                workloads=[network if network != QUICK_NETWORK else "alphago_zero"],
+                checks=False,
+                limits=Limits(timeout_s=7200, memory_mb=8192),
+                layer_limit=2 if network == QUICK_NETWORK else None,
+            )
+            result = box.run(job)
+            if result.result is None:
+                raise RuntimeError(f"{network}: the sandbox run failed: {result.result_error}")
+            ours.append(float(result.result["runtime_s"]))
+        theirs, python = time_scalesim(config, layers, scalesim_repeats)
+        mine, ss = _stats(ours), {**_stats(theirs), "python": python}
+        rows.append(
+            {
+                "network": network,
+                "generated": mine,
+                "scalesim": ss,
+                "ratio": round(ss["median_s"] / mine["median_s"], 1),
+            }
+        )
+    return {
+        "run_dir": str(run_dir),
+        "modules": candidates,
+        "preset": "paper (32x32 OS, 64 kB SRAMs, CALC)",
+        "sandbox": box.name,
+        "repeats": repeats,
+        "networks": rows,
+    }
+
+
+def runtime_markdown(result: dict[str, Any]) -> str:
+    lines = [
+        "# Runtime of a generated simulator against SCALE-Sim 3.0.0",
+        "",
+        f"Run: `{result['run_dir']}`; preset {result['preset']}; the generated simulator timed "
+        f"inside the {result['sandbox']} sandbox by its runner (simulation, not container "
+        "start-up); SCALE-Sim timed in its own virtualenv (runs cached per machine).",
+        "",
+        "| network | generated median s (min-max, runs) | SCALE-Sim median s (min-max, runs) "
+        "| SCALE-Sim / generated |",
+        "|---|---|---|---|",
+    ]
+    for r in result["networks"]:
+        g, s = r["generated"], r["scalesim"]
+        lines.append(
+            f"| {r['network']} | {g['median_s']:.3f} ({g['min_s']:.3f}-{g['max_s']:.3f}, "
+            f"{g['runs']}) | {s['median_s']:.1f} ({s['min_s']:.1f}-{s['max_s']:.1f}, {s['runs']})"
+            f" | {r['ratio']:,}x |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def runtime_html(result: dict[str, Any]) -> str:
+    chart = bars_svg(
+        [(r["network"], r["ratio"]) for r in result["networks"]],
+        "SCALE-Sim time / generated simulator time (median)",
+        unit="x",
+    )
+    body = html.escape(runtime_markdown(result))
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>simcoder bench runtime"
+        "</title><style>body{font-family:sans-serif;margin:2em}</style></head><body>"
+        "<h1>Runtime of a generated simulator against SCALE-Sim 3.0.0</h1>"
+        + chart
+        + f"<pre>{body}</pre></body></html>"
+    )
+
+
+def write_runtime(result: dict[str, Any], out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / n for n in ("runtime.json", "runtime.md", "runtime.html")]
+    paths[0].write_text(json.dumps(result, indent=2))
+    paths[1].write_text(runtime_markdown(result))
+    paths[2].write_text(runtime_html(result))
     return paths

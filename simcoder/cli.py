@@ -276,6 +276,20 @@ def cmd_bench_accuracy(args: argparse.Namespace) -> int:
     return 0 if all(r["cycle_error_pct"] == 0 for r in result["networks"]) else 1
 
 
+def cmd_bench_runtime(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from simcoder.bench import QUICK_NETWORK, runtime, runtime_markdown, write_runtime
+
+    run_dir = Path(args.run_dir)
+    networks = [QUICK_NETWORK] if args.quick else args.networks.split(",")
+    result = runtime(run_dir, networks, args.repeats, args.scalesim_repeats, args.sandbox)
+    paths = write_runtime(result, Path(args.outdir) if args.outdir else run_dir / "bench")
+    print(runtime_markdown(result))
+    print("wrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="simcoder",
@@ -335,6 +349,19 @@ def build_parser() -> argparse.ArgumentParser:
     ba.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
     ba.add_argument("-o", "--outdir", help="default RUN_DIR/bench")
     ba.set_defaults(func=cmd_bench_accuracy)
+    br = bsub.add_parser(
+        "runtime", help="the generated simulator's runtime vs SCALE-Sim 3.0.0 (paper preset)"
+    )
+    br.add_argument("run_dir")
+    br.add_argument("--networks", default="alphago_zero,ncf")
+    br.add_argument(
+        "--quick", action="store_true", help="one small topology (2 AlphaGo Zero layers)"
+    )
+    br.add_argument("--repeats", type=int, default=3, help="runs of the generated simulator")
+    br.add_argument("--scalesim-repeats", type=int, default=1, help="SCALE-Sim runs (cached)")
+    br.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
+    br.add_argument("-o", "--outdir", help="default RUN_DIR/bench")
+    br.set_defaults(func=cmd_bench_runtime)
     w = sub.add_parser("workloads", help="list the built-in workloads")
     w.set_defaults(func=cmd_workloads)
     c = sub.add_parser("check-modules", help="check simulator modules against the reference")

@@ -4,6 +4,7 @@ golden numbers, the generated code run in the sandbox."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -61,3 +62,31 @@ def test_bad_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     run = _run_dir(tmp_path, SUITE / "correct" / "mapping_loops.py")
     assert main(["bench", "accuracy", str(run), "--networks", "alexnett"]) == 2
     assert "unknown workload" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_runtime_quick_times_both_and_caches_scalesim(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from simcoder.agents.scalesim_live import ScaleSimUnavailable, find_python
+    from simcoder.bench import QUICK_NETWORK, runtime, write_runtime
+
+    try:
+        find_python()
+    except ScaleSimUnavailable as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(exc))
+    monkeypatch.setenv("SIMCODER_CACHE_DIR", str(tmp_path / "cache"))
+    run = _run_dir(tmp_path, SUITE / "correct" / "mapping_vectorized.py")
+    result = runtime(run, [QUICK_NETWORK], repeats=2, scalesim_repeats=1, sandbox="bwrap")
+    row = result["networks"][0]
+    assert row["generated"]["runs"] == 2 and row["scalesim"]["runs"] == 1
+    assert row["generated"]["min_s"] <= row["generated"]["median_s"] <= row["generated"]["max_s"]
+    assert row["ratio"] == round(row["scalesim"]["median_s"] / row["generated"]["median_s"], 1)
+    assert row["ratio"] > 1  # SCALE-Sim is slower even than the reference pipeline
+    monkeypatch.setenv("SIMCODER_SCALESIM_PYTHON", "/nonexistent/python")
+    again = runtime(run, [QUICK_NETWORK], repeats=1, scalesim_repeats=1, sandbox="bwrap")
+    assert again["networks"][0]["scalesim"]["samples_s"] == row["scalesim"]["samples_s"]
+    paths = write_runtime(again, run / "bench")
+    assert all(p.is_file() for p in paths) and "<svg" in paths[2].read_text()
