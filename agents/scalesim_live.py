@@ -14,6 +14,8 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from simcoder.simulator.compat.scalesim_cfg import TOPOLOGY_HEADER, cfg_for
@@ -89,6 +91,19 @@ def topology_text(layers: list[Layer]) -> str:
     return TOPOLOGY_HEADER + "".join(rows)
 
 
+@contextmanager
+def scalesim_inputs(cfg: str, topology: str) -> Iterator[list[str]]:
+    """A temporary directory with SCALE-Sim's three input files; yields the driver's arguments
+    (config, topology, layout, output directory)."""
+    with tempfile.TemporaryDirectory(prefix="simcoder-scalesim-") as tmp:
+        t = Path(tmp)
+        (t / "c.cfg").write_text(cfg)
+        (t / "topology.csv").write_text(topology)
+        # 3.0.0 always reads a layout file; a header alone means no custom layout
+        (t / "layout.csv").write_text("Layer name,\n")
+        yield [str(t / n) for n in ("c.cfg", "topology.csv", "layout.csv", "out")]
+
+
 def run_scalesim(config: SimConfig, layers: list[Layer], timeout_s: float = 3600) -> list[int]:
     """SCALE-Sim 3.0.0's Total Cycles per (expanded) layer, cached by the exact inputs."""
     cfg, topology = cfg_for(config, RUN_NAME), topology_text(layers)
@@ -98,20 +113,14 @@ def run_scalesim(config: SimConfig, layers: list[Layer], timeout_s: float = 3600
         cycles: list[int] = json.loads(cached.read_text())["total_cycles"]
         return cycles
     python = find_python()
-    with tempfile.TemporaryDirectory(prefix="simcoder-scalesim-") as tmp:
-        t = Path(tmp)
-        (t / "c.cfg").write_text(cfg)
-        (t / "topology.csv").write_text(topology)
-        # 3.0.0 always reads a layout file; a header alone means no custom layout
-        (t / "layout.csv").write_text("Layer name,\n")
-        files = [str(t / n) for n in ("c.cfg", "topology.csv", "layout.csv", "out")]
+    with scalesim_inputs(cfg, topology) as files:
         proc = subprocess.run(
             [python, "-c", _DRIVER, *files],
             capture_output=True,
             text=True,
             timeout=timeout_s,
         )
-        report = t / "out" / RUN_NAME / "COMPUTE_REPORT.csv"
+        report = Path(files[3]) / RUN_NAME / "COMPUTE_REPORT.csv"
         if proc.returncode != 0 or not report.is_file():
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
             raise RuntimeError(f"SCALE-Sim 3.0.0 ({python}) failed:\n{tail}")

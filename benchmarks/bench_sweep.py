@@ -16,7 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,18 +27,13 @@ SIZES = [16, 20, 24, 32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 
 
 
 def scalesim_one_point(python: str) -> float:
-    from simcoder.agents.scalesim_live import _DRIVER, topology_text
+    from simcoder.agents.scalesim_live import _DRIVER, scalesim_inputs, topology_text
     from simcoder.simulator.compat.scalesim_cfg import cfg_for
     from simcoder.simulator.types import ArrayConfig, Dataflow, MemoryConfig, SimConfig
 
     config = SimConfig(ArrayConfig(32, 32, Dataflow.OUTPUT_STATIONARY), MemoryConfig(64, 64, 64))
-    with tempfile.TemporaryDirectory() as tmp:
-        t = Path(tmp)
-        (t / "c.cfg").write_text(cfg_for(config))
-        (t / "topology.csv").write_text(topology_text(resolve_layers("resnet50")))
-        (t / "layout.csv").write_text("Layer name,\n")
+    with scalesim_inputs(cfg_for(config), topology_text(resolve_layers("resnet50"))) as files:
         start = time.perf_counter()
-        files = [str(t / n) for n in ("c.cfg", "topology.csv", "layout.csv", "out")]
         subprocess.run([python, "-c", _DRIVER, *files], check=True, capture_output=True)
         return time.perf_counter() - start
 

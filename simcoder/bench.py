@@ -284,9 +284,8 @@ def time_scalesim(config: Any, layers: list[Any], repeats: int) -> tuple[list[fl
     import hashlib
     import platform
     import subprocess
-    import tempfile
 
-    from simcoder.agents.scalesim_live import find_python, topology_text
+    from simcoder.agents.scalesim_live import find_python, scalesim_inputs, topology_text
     from simcoder.simulator.compat.scalesim_cfg import cfg_for
     from simcoder.simulator.fast.compiled import cache_root
 
@@ -296,12 +295,7 @@ def time_scalesim(config: Any, layers: list[Any], repeats: int) -> tuple[list[fl
     samples: list[float] = json.loads(path.read_text())["wall_s"] if path.is_file() else []
     python = find_python() if len(samples) < repeats else "(cached)"
     while len(samples) < repeats:
-        with tempfile.TemporaryDirectory(prefix="simcoder-scalesim-") as tmp:
-            t = Path(tmp)
-            (t / "c.cfg").write_text(cfg)
-            (t / "topology.csv").write_text(topology)
-            (t / "layout.csv").write_text("Layer name,\n")
-            files = [str(t / n) for n in ("c.cfg", "topology.csv", "layout.csv", "out")]
+        with scalesim_inputs(cfg, topology) as files:
             out = subprocess.run(
                 [python, "-c", _TIMED_DRIVER, *files], check=True, capture_output=True, text=True
             ).stdout
