@@ -108,14 +108,14 @@ def reference_for(
     report = simulate_network(layers, spec.sim_config())
     names = tuple(r.layer.name for r in report.layers)
     if mode == "scalesim":
-        from simcoder.agents.scalesim_live import find_python, run_scalesim
+        from simcoder.agents.scalesim_live import scalesim_cycles
 
-        cycles = run_scalesim(spec.sim_config(), layers)
+        cycles, python = scalesim_cycles(spec.sim_config(), layers)
         if len(cycles) != len(names):
             raise RuntimeError(
                 f"SCALE-Sim reported {len(cycles)} layers for {workload}, simcoder {len(names)}"
             )
-        source = f"scalesim (SCALE-Sim 3.0.0 run live by {find_python()})"
+        source = f"scalesim (SCALE-Sim 3.0.0 run live by {python})"
         return Reference(source, tuple(zip(names, cycles, strict=True)))
     golden = _golden().get((SCALESIM_FILES[workload], _key(spec)))
     if mode in ("auto", "golden") and golden is not None and len(golden) == len(names):

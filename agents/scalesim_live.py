@@ -106,12 +106,20 @@ def scalesim_inputs(cfg: str, topology: str) -> Iterator[list[str]]:
 
 def run_scalesim(config: SimConfig, layers: list[Layer], timeout_s: float = 3600) -> list[int]:
     """SCALE-Sim 3.0.0's Total Cycles per (expanded) layer, cached by the exact inputs."""
+    return scalesim_cycles(config, layers, timeout_s)[0]
+
+
+def scalesim_cycles(
+    config: SimConfig, layers: list[Layer], timeout_s: float = 3600
+) -> tuple[list[int], str]:
+    """(Total Cycles per layer, the interpreter that ran SCALE-Sim), from the cache when these
+    exact inputs ran before (then no interpreter is probed)."""
     cfg, topology = cfg_for(config, RUN_NAME), topology_text(layers)
     key = hashlib.sha256((cfg + "\0" + topology).encode()).hexdigest()[:24]
     cached = cache_root() / "scalesim" / f"{key}.json"
     if cached.is_file():
-        cycles: list[int] = json.loads(cached.read_text())["total_cycles"]
-        return cycles
+        saved = json.loads(cached.read_text())
+        return saved["total_cycles"], saved["python"]
     python = find_python()
     with scalesim_inputs(cfg, topology) as files:
         proc = subprocess.run(
@@ -131,4 +139,4 @@ def run_scalesim(config: SimConfig, layers: list[Layer], timeout_s: float = 3600
     cycles = [int(float(r[column])) for r in rows[1:] if len(r) > column and r[column].strip()]
     cached.parent.mkdir(parents=True, exist_ok=True)
     cached.write_text(json.dumps({"python": python, "total_cycles": cycles}))
-    return cycles
+    return cycles, python

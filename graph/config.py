@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from simcoder.agents.prompts import STRATEGIES
+from simcoder.agents.references import MODES as REFERENCE_MODES
 from simcoder.agents.spec import MODULES, AcceleratorSpec
 
 
@@ -37,10 +38,10 @@ class WorkflowConfig(BaseModel):
             raise ValueError("give a spec file or a description of the accelerator")
         if self.strategy not in STRATEGIES:
             raise ValueError(f"unknown strategy {self.strategy!r}; choose one of {STRATEGIES}")
-        if self.reference not in ("auto", "golden", "simcoder", "scalesim"):
+        if self.reference not in REFERENCE_MODES:
             raise ValueError(
-                f"reference {self.reference!r}: choose auto, golden, simcoder or scalesim, "
-                "or give a file of expected cycles"
+                f"reference {self.reference!r}: choose {', '.join(REFERENCE_MODES[:-1])} or "
+                f"{REFERENCE_MODES[-1]}, or give a file of expected cycles"
             )
         unknown = set(self.models) - set(MODULES)
         if unknown:

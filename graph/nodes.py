@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,12 +34,6 @@ class Node(Protocol):
 
 class PlannerError(ValueError):
     pass
-
-
-def _user_reference(config: WorkflowConfig) -> tuple[Path, dict[str, list[int]]] | None:
-    if config.reference_file is None:
-        return None
-    return config.reference_file, read_user_reference(config.reference_file)
 
 
 def make_planner(config: WorkflowConfig) -> Node:
@@ -122,9 +117,22 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
     return coder
 
 
+@lru_cache(maxsize=32)
+def _cached_references(
+    spec_json: str, mode: str, user_file: str | None, _user_mtime_ns: int | None
+) -> dict[str, Reference]:
+    spec = AcceleratorSpec.model_validate_json(spec_json)
+    user = (Path(user_file), read_user_reference(Path(user_file))) if user_file else None
+    return {w: reference_for(spec, w, user, mode) for w in spec.workloads}
+
+
 def _references(config: WorkflowConfig, spec: AcceleratorSpec) -> dict[str, Reference]:
-    user = _user_reference(config)
-    return {w: reference_for(spec, w, user, config.reference) for w in spec.workloads}
+    """The reference per workload, computed once per spec, mode and reference file (version):
+    the planner, the executor and the critic of every round ask for the same numbers."""
+    f = config.reference_file
+    mtime = f.stat().st_mtime_ns if f is not None and f.exists() else None
+    key = (spec.model_dump_json(), config.reference, str(f) if f else None, mtime)
+    return dict(_cached_references(*key))
 
 
 def make_executor(config: WorkflowConfig) -> Node:
