@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -66,6 +66,21 @@ class AcceleratorSpec(BaseModel):
             ),
             run_name=self.name,
         )
+
+
+def paper_spec(name: str = "paper", **overrides: Any) -> AcceleratorSpec:
+    """The SimulatorCoder paper's accelerator: a 32x32 output-stationary array, 64 kB SRAMs,
+    CALC bandwidth (the ``paper`` preset); ``overrides`` set any other field (workloads, ...)."""
+    fields: dict[str, Any] = {
+        "name": name,
+        "array_rows": 32,
+        "array_cols": 32,
+        "dataflow": "os",
+        "ifmap_sram_kib": 64,
+        "filter_sram_kib": 64,
+        "ofmap_sram_kib": 64,
+    }
+    return AcceleratorSpec(**{**fields, **overrides})
 
 
 def read_spec(path: str | Path) -> AcceleratorSpec:

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-REFERENCES = ("auto", "golden", "simcoder", "scalesim")
 PROVIDERS = {  # provider -> default base URL of its OpenAI-compatible endpoint
     "openai": None,
     "deepseek": "https://api.deepseek.com/v1",
@@ -50,6 +49,7 @@ def make_model(
 
 
 def _config(args: argparse.Namespace, run_dir: Path) -> Any:
+    from simcoder.agents.references import MODES
     from simcoder.agents.spec import read_spec
     from simcoder.graph.config import WorkflowConfig
 
@@ -80,9 +80,9 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
         sandbox=args.sandbox,
         max_rounds=args.max_rounds,
         reference_file=(
-            Path(args.reference) if args.reference and args.reference not in REFERENCES else None
+            Path(args.reference) if args.reference and args.reference not in MODES else None
         ),
-        reference=args.reference if args.reference in REFERENCES else "auto",
+        reference=args.reference if args.reference in MODES else "auto",
         approve=args.approve,
     )
 
@@ -189,7 +189,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from simcoder.agents.critic import judge
     from simcoder.agents.executor import execute
     from simcoder.agents.references import expected_cycles, reference_for
-    from simcoder.agents.spec import MODULES, AcceleratorSpec, read_spec
+    from simcoder.agents.spec import MODULES, paper_spec, read_spec
     from simcoder.sandbox.types import Limits
 
     candidates = {}
@@ -203,19 +203,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not Path(path).is_file():
             raise ValueError(f"{path}: no such file")
         candidates[kind] = (path, attr or "Module")
-    spec = (
-        read_spec(args.spec)
-        if args.spec
-        else AcceleratorSpec(
-            name="check",
-            array_rows=32,
-            array_cols=32,
-            dataflow="os",
-            ifmap_sram_kib=64,
-            filter_sram_kib=64,
-            ofmap_sram_kib=64,
-        )
-    )
+    spec = read_spec(args.spec) if args.spec else paper_spec("check")
     spec = spec.model_copy(
         update={"workloads": args.workload or spec.workloads, "modules": list(candidates)}
     )

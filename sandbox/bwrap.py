@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from simcoder.sandbox import runtime
-from simcoder.sandbox.outcome import finish
+from simcoder.sandbox.outcome import finish_process
 from simcoder.sandbox.process import run_limited
 from simcoder.sandbox.types import ExecResult, Job, SandboxUnavailable
 
@@ -162,17 +162,6 @@ class BwrapSandbox:
                     ignore_dangling_symlinks=True,
                     ignore=shutil.ignore_patterns("pkg"),
                 )
-                return finish(
-                    self.name,
-                    job,
-                    out,
-                    exit_code=o.exit_code,
-                    timed_out=o.timed_out,
-                    oom_killed=False,
-                    wall_s=o.wall_s,
-                    peak_memory_mb=o.peak_memory_mb,
-                    stdout=o.stdout,
-                    stderr=o.stderr,
-                )
+                return finish_process(self.name, job, out, o)
             finally:
                 _chown_tree(Path(tmp), os.getuid(), os.getgid())

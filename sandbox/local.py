@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from simcoder.sandbox.outcome import finish
+from simcoder.sandbox.outcome import finish_process
 from simcoder.sandbox.process import run_limited
 from simcoder.sandbox.types import ExecResult, Job
 
@@ -34,16 +34,4 @@ class LocalSandbox:
                 str(directory / p) for p in env["PYTHONPATH"].split(os.pathsep)
             )
         o = run_limited(job.command, directory, env, job.limits)
-        return finish(
-            self.name,
-            job,
-            directory,
-            exit_code=o.exit_code,
-            timed_out=o.timed_out,
-            oom_killed=False,
-            wall_s=o.wall_s,
-            peak_memory_mb=o.peak_memory_mb,
-            stdout=o.stdout,
-            stderr=o.stderr,
-            isolated=False,
-        )
+        return finish_process(self.name, job, directory, o, isolated=False)

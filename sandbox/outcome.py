@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from simcoder.sandbox.capture import CappedStream
+from simcoder.sandbox.process import ProcessOutcome
 from simcoder.sandbox.result import parse_result
 from simcoder.sandbox.types import RESULT_FILE, ExecResult, ExecStatus, Job
 
@@ -56,5 +57,25 @@ def finish(
         stderr_bytes=stderr.total,
         result=result,
         result_error=result_error,
+        isolated=isolated,
+    )
+
+
+def finish_process(
+    backend: str, job: Job, out_dir: Path, o: ProcessOutcome, *, isolated: bool = True
+) -> ExecResult:
+    """:func:`finish` for a backend that ran the job as a local process (bwrap, local): no OOM
+    killer reports to it, so only the stderr markers can say "out of memory"."""
+    return finish(
+        backend,
+        job,
+        out_dir,
+        exit_code=o.exit_code,
+        timed_out=o.timed_out,
+        oom_killed=False,
+        wall_s=o.wall_s,
+        peak_memory_mb=o.peak_memory_mb,
+        stdout=o.stdout,
+        stderr=o.stderr,
         isolated=isolated,
     )

@@ -27,21 +27,6 @@ PAPER_NETWORKS = [
 MODULES = ("mapping", "interconnect", "storage")
 
 
-def paper_spec(networks: list[str]) -> Any:
-    from simcoder.agents.spec import AcceleratorSpec
-
-    return AcceleratorSpec(
-        name="paper",
-        array_rows=32,
-        array_cols=32,
-        dataflow="os",
-        ifmap_sram_kib=64,
-        filter_sram_kib=64,
-        ofmap_sram_kib=64,
-        workloads=networks,
-    )
-
-
 def generated_modules(run_dir: Path) -> dict[str, str]:
     pkg = run_dir / "simulator"
     found = {m: str(pkg / f"{m}.py") for m in MODULES if (pkg / f"{m}.py").is_file()}
@@ -67,7 +52,9 @@ def accuracy(
     if unknown:
         raise InputError("--networks", f"unknown workload(s) {unknown}; see `simcoder workloads`")
     candidates = generated_modules(run_dir)
-    spec = paper_spec(networks)
+    from simcoder.agents.spec import paper_spec
+
+    spec = paper_spec(workloads=networks)
     out_dir = run_dir / "bench"
     existing = sorted(out_dir.glob("executions/*")) if out_dir.exists() else []
     summary = execute(
@@ -233,13 +220,19 @@ def accuracy_html(result: dict[str, Any]) -> str:
     )
 
 
-def write_accuracy(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def _write(
+    stem: str, result: dict[str, Any], markdown: str, page: str, out_dir: Path
+) -> list[Path]:
+    """``<stem>.json``, ``.md`` and ``.html`` in ``out_dir``; returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / n for n in ("accuracy.json", "accuracy.md", "accuracy.html")]
-    paths[0].write_text(json.dumps(result, indent=2))
-    paths[1].write_text(accuracy_markdown(result))
-    paths[2].write_text(accuracy_html(result))
+    paths = [out_dir / f"{stem}.{ext}" for ext in ("json", "md", "html")]
+    for path, text in zip(paths, (json.dumps(result, indent=2), markdown, page), strict=True):
+        path.write_text(text)
     return paths
+
+
+def write_accuracy(result: dict[str, Any], out_dir: Path) -> list[Path]:
+    return _write("accuracy", result, accuracy_markdown(result), accuracy_html(result), out_dir)
 
 
 # ---- runtime: the generated simulator against SCALE-Sim 3.0.0, repeated, median and spread
@@ -323,7 +316,9 @@ def runtime(
     if unknown:
         raise InputError("--networks", f"unknown workload(s) {unknown}; see `simcoder workloads`")
     candidates = generated_modules(run_dir)
-    config = paper_spec(["ncf"]).sim_config()
+    from simcoder.agents.spec import paper_spec
+
+    config = paper_spec().sim_config()
     box = get_sandbox(sandbox)
     rows = []
     for network in networks:
@@ -401,9 +396,4 @@ def runtime_html(result: dict[str, Any]) -> str:
 
 
 def write_runtime(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / n for n in ("runtime.json", "runtime.md", "runtime.html")]
-    paths[0].write_text(json.dumps(result, indent=2))
-    paths[1].write_text(runtime_markdown(result))
-    paths[2].write_text(runtime_html(result))
-    return paths
+    return _write("runtime", result, runtime_markdown(result), runtime_html(result), out_dir)

@@ -10,7 +10,6 @@ compute-only path (cycles and utilization); any other sweep walks the access str
 from __future__ import annotations
 
 import csv
-import dataclasses
 import html
 import itertools
 import math
@@ -336,11 +335,10 @@ def _by_dataflow(
 def write_html(
     rows: list[dict[str, Any]], path: Path, workload: str, seconds: float, access: bool
 ) -> None:
-    points = [dataclasses.asdict(Point(**_point_fields(r))) for r in rows]
-    modes = sorted({p["mode"] for p in points})
-    arrays = {(p["rows"], p["cols"]) for p in points}
-    srams = {tuple(p["sram_kib"]) for p in points}
-    bandwidths = {p["bandwidth"] for p in points}
+    modes = sorted({r["mode"] for r in rows})
+    arrays = {(r["rows"], r["cols"]) for r in rows}
+    srams = {(r["ifmap_sram_kib"], r["filter_sram_kib"], r["ofmap_sram_kib"]) for r in rows}
+    bandwidths = {r["bandwidth"] for r in rows}
     figures = []
     if len(arrays) > 1:
         pes = lambda r: float(r["rows"] * r["cols"])  # noqa: E731
@@ -430,14 +428,3 @@ def write_html(
         + "</body></html>"
     )
     path.write_text(page)
-
-
-def _point_fields(r: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "rows": r["rows"],
-        "cols": r["cols"],
-        "dataflow": r["dataflow"],
-        "sram_kib": (r["ifmap_sram_kib"], r["filter_sram_kib"], r["ofmap_sram_kib"]),
-        "mode": r["mode"],
-        "bandwidth": r["bandwidth"],
-    }
