@@ -31,6 +31,8 @@ class Attempt:
     model_calls: int
     detail: str = ""
     oracle: bool = False
+    tokens_in: int = 0  # as the endpoint reported them (0 when it reports none)
+    tokens_out: int = 0
 
 
 class Coder(Protocol):
@@ -47,8 +49,17 @@ class LibraryCoder:
 
     name = "library"
 
+    def __init__(self, exclude: frozenset[str] = frozenset()) -> None:
+        self.exclude = exclude  # modules removed from the library (an eval task's target)
+
     def write(self, module: str, number: int, directory: Path, task: str, feedback: str) -> Attempt:
         directory.mkdir(parents=True, exist_ok=True)
+        if module in self.exclude:
+            detail = f"the task removes the {module} module from the library: nothing to compose"
+            (directory / "attempt.json").write_text(
+                json.dumps({"coder": "library", "status": "no_code", "detail": detail}, indent=2)
+            )
+            return Attempt(module, number, None, "no_code", 0, detail, oracle=True)
         target, attr = LIBRARY[module].split(":")
         code = (
             f'"""{module} module by the library coder (oracle: simcoder\'s verified '
@@ -103,11 +114,13 @@ class LLMCoder:
         strategy: str = "zero-shot",
         max_reasks: int = 2,
         endpoint: str | None = None,
+        exclude: tuple[str, ...] = (),
     ) -> None:
         self.model = model
         self.strategy = strategy
         self.max_reasks = max_reasks
         self.endpoint = endpoint
+        self.exclude = exclude  # more folders of the core kept out of the in-context examples
 
     def prompt(self, module: str, task: str, feedback: str) -> list[tuple[str, str]]:
         values = {
@@ -121,7 +134,8 @@ class LLMCoder:
         if "icl" in self.strategy:
             from simcoder.agents.retrieval import examples_for  # langchain-community: lazy
 
-            values["examples"] = examples_for(module, f"{module} {METHOD[module]} {task}")
+            query = f"{module} {METHOD[module]} {task}"
+            values["examples"] = examples_for(module, query, exclude=self.exclude)
         system = render("system", class_name=CLASS_NAME, method=METHOD[module])
         return [("system", system), ("human", render(self.strategy, **values))]
 
@@ -129,10 +143,14 @@ class LLMCoder:
         directory.mkdir(parents=True, exist_ok=True)
         messages = self.prompt(module, task, feedback)
         calls, status, detail, code = 0, "no_code", "", None
+        tokens = [0, 0]
         transcript = []
         for _ in range(1 + self.max_reasks):
             reply = self.model.invoke(messages)
             calls += 1
+            usage = getattr(reply, "usage_metadata", None) or {}
+            tokens[0] += int(usage.get("input_tokens", 0))
+            tokens[1] += int(usage.get("output_tokens", 0))
             text = reply.content if isinstance(reply.content, str) else str(reply.content)
             transcript.append(text)
             code = extract_code(text)
@@ -162,13 +180,14 @@ class LLMCoder:
             "replies": transcript,
             "status": status,
             "detail": detail,
+            "tokens": {"input": tokens[0], "output": tokens[1]},
         }
         (directory / "attempt.json").write_text(json.dumps(record, indent=2))
         if status != "written" or code is None:
-            return Attempt(module, number, None, status, calls, detail)
+            return Attempt(module, number, None, status, calls, detail, False, *tokens)
         path = directory / "module.py"
         path.write_text(code)
-        return Attempt(module, number, path, status, calls)
+        return Attempt(module, number, path, status, calls, "", False, *tokens)
 
 
 def _model_name(model: Any) -> str:

@@ -9,21 +9,26 @@ from langchain_core.documents import Document
 
 import simcoder.simulator as sim
 
+# the fast path fuses all three modules: it would hand over any target
+ALWAYS_EXCLUDED = ("fast",)
 
-def library_documents(exclude_module: str) -> list[Document]:
-    """Every source file of the core except the target module's own folder."""
+
+def library_documents(exclude_module: str, exclude: tuple[str, ...] = ()) -> list[Document]:
+    """Every source file of the core except the target module's own folder, the fast path and
+    any other folder named in ``exclude``."""
     root = Path(sim.__file__).parent
+    skip = {exclude_module, *ALWAYS_EXCLUDED, *exclude}
     docs = []
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root)
-        if rel.parts[0] == exclude_module or "__pycache__" in rel.parts:
+        if rel.parts[0] in skip or "__pycache__" in rel.parts:
             continue
         docs.append(Document(page_content=path.read_text(), metadata={"path": str(rel)}))
     return docs
 
 
-def examples_for(module: str, query: str, k: int = 2) -> str:
-    retriever = BM25Retriever.from_documents(library_documents(module), k=k)
+def examples_for(module: str, query: str, k: int = 2, exclude: tuple[str, ...] = ()) -> str:
+    retriever = BM25Retriever.from_documents(library_documents(module, exclude), k=k)
     picked = retriever.invoke(query)
     return "\n\n".join(
         f"### {d.metadata['path']}\n```python\n{d.page_content}\n```" for d in picked

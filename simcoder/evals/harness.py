@@ -1,0 +1,409 @@
+"""``simcoder eval``: n samples per (model, strategy, task), each written by a coder and run in
+the sandbox, classified, and scored as Pass@k with the unbiased estimator.
+
+Every sample is stored as ``samples/<model>/<strategy>/<task>/<i>/outcome.json`` as soon as it
+is decided, so an interrupted evaluation resumes where it stopped (samples whose sandbox could
+not run at all are not stored, and run again)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import simcoder
+from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
+from simcoder.agents.prompts import STRATEGIES
+from simcoder.evals.tasks import Task, cases_json, expected, hand_expected
+from simcoder.sandbox.runtime import pinned_numpy, python_minor
+from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits
+
+CATEGORIES = ("pass", "no_code", "syntax", "signature", "crash", "timeout", "wrong_numbers")
+FROM_ATTEMPT = {"no_code": "no_code", "syntax_error": "syntax", "bad_signature": "signature"}
+NO_STRATEGY = "-"  # the library coder and the oracle take no prompt
+RUNNER = ("python3", "-m", "simcoder.evals.sandbox_runner", "job.json")
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    label: str  # as given on the command line
+    kind: str  # library | oracle | llm
+    model: Any = None  # the chat model (llm)
+    endpoint: str | None = None
+
+    @property
+    def strategies(self) -> bool:
+        return self.kind == "llm"
+
+
+def parse_models(
+    text: str, make_model: Callable[[str], Any], endpoint: str | None = None
+) -> list[ModelChoice]:
+    """``library``, ``oracle`` or ``PROVIDER:MODEL`` (any OpenAI-compatible endpoint)."""
+    out = []
+    for item in (s.strip() for s in text.split(",")):
+        if not item:
+            continue
+        if item in ("library", "oracle"):
+            out.append(ModelChoice(item, item))
+        else:
+            out.append(ModelChoice(item, "llm", make_model(item), endpoint))
+    if not out:
+        raise ValueError(
+            "--models is empty: give library, oracle or PROVIDER:MODEL, comma-separated"
+        )
+    if len({m.label for m in out}) != len(out):
+        raise ValueError(f"--models {text!r} names a model twice")
+    return out
+
+
+def parse_strategies(text: str) -> list[str]:
+    picked = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [s for s in picked if s not in STRATEGIES]
+    if bad or not picked:
+        raise ValueError(f"--strategies {text!r}: choose from {', '.join(STRATEGIES)}")
+    return picked
+
+
+def parse_ks(text: str) -> list[int]:
+    try:
+        ks = sorted({int(s) for s in text.split(",") if s.strip()})
+    except ValueError:
+        raise ValueError(f"-k {text!r}: give positive integers, e.g. 1,5") from None
+    if not ks or ks[0] < 1:
+        raise ValueError(f"-k {text!r}: give positive integers, e.g. 1,5")
+    return ks
+
+
+class OracleCoder:
+    """Hands in the task's own reference: the labelled oracle baseline. It checks the harness
+    (every task can be passed, no check contradicts its reference), not a model; its sandbox
+    package keeps what the others' lacks."""
+
+    name = "oracle"
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+
+    def write(self, module: str, number: int, directory: Path, task: str, feedback: str) -> Attempt:
+        directory.mkdir(parents=True, exist_ok=True)
+        target, attr = self.task.reference.split(":")
+        path = directory / "module.py"
+        path.write_text(
+            f'"""The oracle: the task\'s reference."""\n\nfrom {target} import {attr} as Module\n'
+        )
+        return Attempt(module, number, path, "written", 0, oracle=True)
+
+
+def coder_for(choice: ModelChoice, strategy: str, task: Task) -> Coder:
+    if choice.kind == "library":
+        return LibraryCoder(exclude=frozenset({task.module}))
+    if choice.kind == "oracle":
+        return OracleCoder(task)
+    return LLMCoder(choice.model, strategy, endpoint=choice.endpoint)
+
+
+def _copy(src: Path, dest: Path, skip: set[str]) -> None:
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = Path(folder) == src
+        return {n for n in names if n == "__pycache__" or n.endswith(".pyc") or (top and n in skip)}
+
+    shutil.copytree(src, dest, ignore=ignore, dirs_exist_ok=True)
+
+
+def prepare_eval_job(
+    directory: Path, task: Task, candidate: Path, limits: Limits, full: bool
+) -> Job:
+    """The candidate, the task's cases and a package without the answer: the simulator core
+    minus the target module's folder and the fast path (which fuses all three modules), the
+    sandbox runner's helpers and this runner. ``full`` (the oracle) keeps everything."""
+    import simcoder.sandbox as sb
+    import simcoder.simulator as sim
+
+    pkg = directory / "pkg" / "simcoder"
+    pkg.mkdir(parents=True, exist_ok=True)
+    root = Path(simcoder.__file__).parent
+    shutil.copyfile(root / "__init__.py", pkg / "__init__.py")
+    assert sim.__file__ is not None and sb.__file__ is not None
+    _copy(Path(sim.__file__).parent, pkg / "simulator", set() if full else {task.module, "fast"})
+    _copy(Path(sb.__file__).parent, pkg / "sandbox", set())
+    (pkg / "evals").mkdir(exist_ok=True)
+    for name in ("__init__.py", "sandbox_runner.py", *(("variants.py",) if full else ())):
+        shutil.copyfile(root / "evals" / name, pkg / "evals" / name)
+    (directory / "candidate").mkdir(exist_ok=True)
+    shutil.copyfile(candidate, directory / "candidate" / "module.py")
+    nonce = secrets.token_hex(16)
+    job = {
+        "nonce": nonce,
+        "python_minor": python_minor(),
+        "numpy": pinned_numpy(),
+        "module": task.module,
+        "candidate": "candidate/module.py:Module",
+        "checks": task.checks,
+        "cases": json.loads(cases_json(task)),
+    }
+    (directory / "job.json").write_text(json.dumps(job))
+    return Job(
+        directory, RUNNER, limits, expect_result=True, env=(("PYTHONPATH", "pkg"),), nonce=nonce
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
+    return bool(a == b)
+
+
+def classify(result: ExecResult, task: Task) -> tuple[str, str]:
+    """(category, detail) of one sandbox run; the host compares every number itself."""
+    if result.status is ExecStatus.TIMEOUT:
+        return "timeout", f"killed after {result.wall_s:.0f} s"
+    if result.status is ExecStatus.OOM:
+        return "crash", "ran out of memory"
+    if result.status is not ExecStatus.OK or result.result is None:
+        why = result.result_error or result.stderr[-400:]
+        return "crash", f"sandbox run {result.status.value}: {why}"
+    doc = result.result
+    rec = doc["modules"][task.module]
+    if rec["error"]:
+        kind = "signature" if "needs a method" in rec["error"] else "crash"
+        return kind, f"import: {rec['error']}"
+    got = {w["name"]: w for w in doc["workloads"]}
+    want = expected(task.id)
+    for name in want:
+        w = got.get(name)
+        if w is None or w["error"]:
+            return "crash", f"{name}: {w['error'] if w else 'not run'}"
+    wrong = []
+    checks = [(n, f, v, "reference") for n, fields in want.items() for f, v in fields.items()]
+    checks += [
+        (n, f, v, "hand-worked")
+        for n, fields in hand_expected(task).items()
+        for f, v in fields.items()
+    ]
+    for name, field, value, source in checks:
+        have = got[name]["layers"][0]["fields"].get(field)
+        if have is None or not _same(have, value):
+            wrong.append(f"{name}: {field} = {have}, {source} {value}")
+    violations = [
+        f"{v['check']} on {v['case']}: expected {v['expected']}, got {v['got']}"
+        for v in rec["violations"]
+    ]
+    if wrong or violations:
+        shown = (wrong + violations)[:3]
+        return (
+            "wrong_numbers",
+            f"{len(wrong)} wrong numbers, {len(violations)} violations; " + "; ".join(shown),
+        )
+    return "pass", ""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._+-]+", "_", text)
+
+
+def sample_dir(out: Path, choice: ModelChoice, strategy: str, task: Task, i: int) -> Path:
+    return out / "samples" / _slug(choice.label) / _slug(strategy) / task.id / f"{i:03d}"
+
+
+def run_sample(
+    out: Path, choice: ModelChoice, strategy: str, task: Task, i: int, sandbox: str, limits: Limits
+) -> dict[str, Any] | None:
+    """One sample, decided and stored; a stored one is read back. None when the sandbox itself
+    could not run (nothing stored: a rerun tries again)."""
+    from simcoder.sandbox.registry import get_sandbox
+
+    directory = sample_dir(out, choice, strategy, task, i)
+    done = directory / "outcome.json"
+    if done.is_file():
+        stored: dict[str, Any] = json.loads(done.read_text())
+        return stored
+    started = time.perf_counter()
+    coder = coder_for(choice, strategy, task)
+    attempt = coder.write(task.module, i, directory / "attempt", task.description, "")
+    record: dict[str, Any] = {
+        "model": choice.label,
+        "kind": choice.kind,
+        "strategy": strategy,
+        "task": task.id,
+        "module": task.module,
+        "sample": i,
+        "model_calls": attempt.model_calls,
+        "tokens_in": attempt.tokens_in,
+        "tokens_out": attempt.tokens_out,
+    }
+    if attempt.status != "written" or attempt.path is None:
+        record |= {
+            "category": FROM_ATTEMPT.get(attempt.status, "no_code"),
+            "detail": attempt.detail,
+        }
+    else:
+        job = prepare_eval_job(
+            directory / "job", task, attempt.path, limits, choice.kind == "oracle"
+        )
+        result = get_sandbox(sandbox).run(job)
+        shutil.rmtree(directory / "job", ignore_errors=True)
+        if result.status is ExecStatus.ERROR:
+            return None
+        category, detail = classify(result, task)
+        record |= {
+            "category": category,
+            "detail": detail[:600],
+            "sandbox": result.backend,
+            "sandbox_s": round(result.wall_s, 3),
+        }
+    record["seconds"] = round(time.perf_counter() - started, 3)
+    tmp = done.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=2))
+    os.replace(tmp, done)
+    return record
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """The unbiased estimator 1 - C(n-c, k) / C(n, k) (Chen et al. 2021), in its stable form."""
+    if k > n:
+        raise ValueError(f"pass@{k} needs at least {k} samples per task, got {n}")
+    if n - c < k:
+        return 1.0
+    return float(1.0 - np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
+
+
+def bootstrap_ci(
+    values: Sequence[float], resamples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """95% percentile interval of the mean over tasks (tasks resampled with replacement)."""
+    v = np.asarray(values, dtype=float)
+    if len(v) == 1:
+        return float(v[0]), float(v[0])
+    rng = np.random.default_rng(seed)
+    means = v[rng.integers(0, len(v), size=(resamples, len(v)))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
+def score(samples: list[dict[str, Any]], tasks: list[Task], ks: list[int]) -> list[dict[str, Any]]:
+    """One row per (model, strategy): Pass@k with CIs, per module, the failure taxonomy by
+    module and token use."""
+    cells: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for s in samples:
+        cells.setdefault((s["model"], s["strategy"]), []).append(s)
+    rows = []
+    for (model, strategy), items in cells.items():
+        per_task = {t.id: [s for s in items if s["task"] == t.id] for t in tasks}
+        counts = {
+            tid: (len(v), sum(s["category"] == "pass" for s in v))
+            for tid, v in per_task.items()
+            if v
+        }
+        passk: dict[str, Any] = {}
+        for k in ks:
+            if min(n for n, _ in counts.values()) < k:
+                passk[str(k)] = None
+                continue
+            values = [pass_at_k(n, c, k) for n, c in counts.values()]
+            lo, hi = bootstrap_ci(values)
+            by_module = {}
+            for module in ("mapping", "interconnect", "storage"):
+                mv = [
+                    pass_at_k(*counts[t.id], k)
+                    for t in tasks
+                    if t.module == module and t.id in counts
+                ]
+                by_module[module] = sum(mv) / len(mv) if mv else None
+            passk[str(k)] = {
+                "value": sum(values) / len(values),
+                "ci95": [lo, hi],
+                "by_module": by_module,
+            }
+        taxonomy = {
+            module: {
+                c: sum(1 for s in items if s["module"] == module and s["category"] == c)
+                for c in CATEGORIES
+            }
+            for module in ("mapping", "interconnect", "storage")
+        }
+        rows.append(
+            {
+                "model": model,
+                "kind": items[0]["kind"],
+                "strategy": strategy,
+                "tasks": len(counts),
+                "samples": len(items),
+                "passed": sum(c for _, c in counts.values()),
+                "pass_at_k": passk,
+                "per_task": {tid: {"n": n, "c": c} for tid, (n, c) in counts.items()},
+                "taxonomy": taxonomy,
+                "tokens_in": sum(s["tokens_in"] for s in items),
+                "tokens_out": sum(s["tokens_out"] for s in items),
+                "model_calls": sum(s["model_calls"] for s in items),
+            }
+        )
+    return rows
+
+
+def run_eval(
+    out: Path,
+    tasks: list[Task],
+    models: list[ModelChoice],
+    strategies: list[str],
+    n: int,
+    ks: list[int],
+    sandbox: str = "auto",
+    jobs: int = 2,
+    timeout_s: float = 120,
+    progress: Callable[[int, int, dict[str, Any] | None], None] | None = None,
+) -> dict[str, Any]:
+    """Every sample (stored ones are read back), then the scores."""
+    if n < 1:
+        raise ValueError("-n must be at least 1")
+    if max(ks) > n:
+        raise ValueError(
+            f"-k {max(ks)} needs -n of at least {max(ks)} samples per task (got -n {n})"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    limits = Limits(timeout_s=timeout_s, memory_mb=2048)
+    work = [
+        (m, s, t, i)
+        for m in models
+        for s in (strategies if m.strategies else [NO_STRATEGY])
+        for t in tasks
+        for i in range(1, n + 1)
+    ]
+    for t in tasks:
+        expected(t.id)  # the references, once, before the threads start
+    samples: list[dict[str, Any]] = []
+    errors = 0
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(run_sample, out, m, s, t, i, sandbox, limits) for m, s, t, i in work]
+        for done, future in enumerate(futures, 1):
+            record = future.result()
+            if record is None:
+                errors += 1
+            else:
+                samples.append(record)
+            if progress is not None:
+                progress(done, len(futures), record)
+    result = {
+        "schema": "simcoder.eval/1",
+        "tasks": [t.id for t in tasks],
+        "models": [{"label": m.label, "kind": m.kind, "endpoint": m.endpoint} for m in models],
+        "strategies": strategies,
+        "n": n,
+        "k": ks,
+        "sandbox": sandbox,
+        "timeout_s": timeout_s,
+        "sandbox_errors": errors,
+        "rows": score(samples, tasks, ks),
+    }
+    return result
