@@ -153,8 +153,9 @@ class Task:
             "both": "convolution and GEMM",
         }
         text = (
-            f"Write the {self.module} module of a cycle-accurate simulator of a "
-            f"{DATAFLOWS[self.dataflow]} ({self.dataflow}) systolic array in {self.mode} bandwidth "
+            f"Write the {self.module} module of a cycle-accurate simulator of a systolic array "
+            f"with the {DATAFLOWS[self.dataflow]} ({self.dataflow}) dataflow in {self.mode} "
+            "bandwidth "
             f"mode, for {kinds[self.layers]} layers. It is run with the other two modules of "
             f"SCALE-Sim 3.0.0 on arrays of 4x4, 5x7 and 8x8 PEs"
         )
