@@ -42,8 +42,9 @@ def sweep_stale(client: Any) -> None:
             return False
         return False
 
-    for c in client.containers.list(all=True, filters={"label": LABEL}):
-        if stale(c.labels):
+    # sparse: no per-container inspect, which races with other runs removing their containers
+    for c in client.containers.list(all=True, filters={"label": LABEL}, sparse=True):
+        if stale(c.attrs.get("Labels") or {}):
             with contextlib.suppress(Exception):
                 c.remove(force=True)
     for v in client.volumes.list(filters={"label": LABEL}):

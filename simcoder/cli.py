@@ -357,7 +357,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     paths = report.write(result, out)
     print(report.markdown(result))
     print("wrote " + ", ".join(str(p) for p in paths))
-    return 0 if not result["sandbox_errors"] else 1
+    return 0 if not result["undecided"] else 1
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,7 +27,7 @@ from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import Task, cases_json, expected, hand_expected
 from simcoder.sandbox.runtime import pinned_numpy, python_minor
-from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits
+from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits, SandboxUnavailable
 
 CATEGORIES = ("pass", "no_code", "syntax", "signature", "crash", "timeout", "wrong_numbers")
 FROM_ATTEMPT = {"no_code": "no_code", "syntax_error": "syntax", "bad_signature": "signature"}
@@ -383,14 +383,18 @@ def run_eval(
     for t in tasks:
         expected(t.id)  # the references, once, before the threads start
     samples: list[dict[str, Any]] = []
-    errors = 0
+    errors: list[str] = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(run_sample, out, m, s, t, i, sandbox, limits) for m, s, t, i in work]
         for done, future in enumerate(futures, 1):
-            record = future.result()
-            if record is None:
-                errors += 1
-            else:
+            try:
+                record = future.result()
+            except SandboxUnavailable:
+                raise
+            except Exception as exc:  # the sandbox or the endpoint failed, not the candidate
+                record = None
+                errors.append(f"{type(exc).__name__}: {exc}"[:300])
+            if record is not None:
                 samples.append(record)
             if progress is not None:
                 progress(done, len(futures), record)
@@ -403,7 +407,9 @@ def run_eval(
         "k": ks,
         "sandbox": sandbox,
         "timeout_s": timeout_s,
-        "sandbox_errors": errors,
+        # samples the sandbox or the endpoint could not decide: not stored, a rerun retries them
+        "undecided": len(work) - len(samples),
+        "errors": errors[:10],
         "rows": score(samples, tasks, ks),
     }
     return result

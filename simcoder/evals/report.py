@@ -76,11 +76,12 @@ def markdown(result: dict[str, Any]) -> str:
                     + " | ".join(str(counts[c]) for c in CATEGORIES)
                     + " |"
                 )
-    if result["sandbox_errors"]:
+    if result["undecided"]:
         lines += [
             "",
-            f"{result['sandbox_errors']} sample(s) could not run in the sandbox; "
-            "run the same command again to retry them.",
+            f"{result['undecided']} sample(s) undecided (the sandbox or the endpoint failed: "
+            + "; ".join(result["errors"][:3])
+            + "); run the same command again to retry them.",
         ]
     return "\n".join(lines) + "\n"
 

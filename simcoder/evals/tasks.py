@@ -199,7 +199,7 @@ class Task:
             out.append(_case(BIG, 8, 8, self.dataflow, _memory("USER", USER_BANDWIDTHS[0])))
         for h in self.hand:
             out.append(_case(h.layer, h.rows, h.cols, self.dataflow, MemoryConfig(*h.kib)))
-        return out
+        return list({c.name: c for c in out}.values())  # a hand case may be a grid case
 
 
 G4 = GEMM[2]

@@ -1,0 +1,246 @@
+"""``simcoder eval`` end to end: coders write, the sandbox (bwrap) runs, the host classifies.
+An OpenAI-protocol server on loopback plays a model whose replies cover every failure kind."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import simcoder.simulator as sim
+from simcoder.agents.coders import LLMCoder
+from simcoder.agents.retrieval import library_documents
+from simcoder.cli import main
+from simcoder.evals.harness import ModelChoice, OracleCoder, prepare_eval_job, run_eval
+from simcoder.evals.tasks import BY_ID
+from simcoder.sandbox.types import Limits
+from tests.graph.test_openai_loopback import completion
+
+MAPPING_SOURCE = (Path(sim.__file__).parent / "mapping" / "reference.py").read_text()
+RIGHT = MAPPING_SOURCE + "\n\nModule = ReferenceMapping\n"
+WRONG = RIGHT.replace("efficiency = sum(per_fold) / len(per_fold)", "efficiency = 0.5")
+assert WRONG != RIGHT
+
+
+def block(code: str) -> str:
+    return f"Here it is.\n```python\n{code}\n```\n"
+
+
+# one reply per model call, in order (jobs=1): a sample that is re-asked takes three
+SCRIPT = [
+    *["I would rather not write code."] * 3,  # no code
+    *[block("class Module(:\n    pass")] * 3,  # syntax
+    *[block("class Module:\n    def mapp(self, layer, array):\n        return None")] * 3,
+    block("class Module:\n    def map(self, layer, array):\n        raise RuntimeError('boom')"),
+    block("class Module:\n    def map(self, layer, array):\n        while True:\n            pass"),
+    block(WRONG),
+    block(RIGHT),
+]
+CATEGORIES = ["no_code", "syntax", "signature", "crash", "timeout", "wrong_numbers", "pass"]
+
+
+@pytest.fixture
+def model_server() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    replies = list(SCRIPT)
+    requests: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            requests.append(body)
+            payload = completion(replies.pop(0) if replies else "out of script")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", requests
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: dict[str, int] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+
+
+@pytest.mark.slow
+def test_every_failure_kind_tokens_passk_and_resume(
+    model_server: tuple[str, list[dict[str, Any]]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url, requests = model_server
+    out = tmp_path / "eval"
+    argv = [
+        "eval", "--tasks", "mapping-os-conv", "--models", "vllm:loopback", "--base-url", url,
+        "-n", "7", "-k", "1,5", "--jobs", "1", "--sandbox", "bwrap", "--timeout", "8",
+        "-o", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0
+    result = json.loads((out / "eval.json").read_text())
+    (row,) = result["rows"]
+    got = [
+        json.loads(
+            (
+                out
+                / "samples"
+                / "vllm_loopback"
+                / "zero-shot"
+                / "mapping-os-conv"
+                / f"{i:03d}"
+                / "outcome.json"
+            ).read_text()
+        )
+        for i in range(1, 8)
+    ]
+    assert [s["category"] for s in got] == CATEGORIES
+    assert "ModuleNotFoundError" not in got[3]["detail"] and "boom" in got[3]["detail"]
+    assert "mapping_efficiency_pct" in got[5]["detail"]
+    assert row["taxonomy"]["mapping"] == {c: 1 for c in ["pass", *CATEGORIES[:-1]]}
+    assert row["pass_at_k"]["1"]["value"] == pytest.approx(1 / 7)
+    assert row["pass_at_k"]["5"]["value"] == pytest.approx(1 - 6 / 21)  # 1 - C(6,5)/C(7,5)
+    assert len(requests) == 13 and row["model_calls"] == 13
+    assert row["tokens_in"] == 13 * 10 and row["tokens_out"] == 13 * 5  # the server's usage
+    assert requests[0]["temperature"] == 0.8
+    md = (out / "eval.md").read_text()
+    assert "pass@5" in md and "14.3% [14.3, 14.3]" in md
+    parsed = Structure()
+    parsed.feed((out / "eval.html").read_text())
+    assert parsed.tags["svg"] == 2 and parsed.tags["table"] == 3 and "script" not in parsed.tags
+
+    # resumable: nothing is asked again; a lost sample is redone alone
+    assert main(argv) == 0
+    assert len(requests) == 13
+    (
+        out / "samples" / "vllm_loopback" / "zero-shot" / "mapping-os-conv" / "007" / "outcome.json"
+    ).unlink()
+    requests.clear()
+    assert main(argv) == 0  # the script is used up: the model now answers without code
+    capsys.readouterr()
+    again = json.loads((out / "eval.json").read_text())["rows"][0]
+    assert len(requests) == 3 and again["taxonomy"]["mapping"]["no_code"] == 2
+    assert again["passed"] == 0
+
+
+@pytest.mark.slow
+def test_the_answer_cannot_be_imported_and_scalesim_fails_a_variant(tmp_path: Path) -> None:
+    cheat = tmp_path / "cheat.py"
+    cheat.write_text(
+        "from simcoder.simulator.mapping.reference import ReferenceMapping as Module\n"
+    )
+    fast = tmp_path / "fast.py"
+    fast.write_text("from simcoder.simulator.fast.engine import simulate_network as Module\n")
+    honest = tmp_path / "honest.py"
+    honest.write_text(RIGHT)
+
+    class Fixed:
+        name = "fixed"
+
+        def __init__(self, path: Path) -> None:
+            self.path = path
+
+        def write(self, module: str, number: int, directory: Path, task: str, feedback: str) -> Any:
+            return (
+                OracleCoder(BY_ID["mapping-os-conv"])
+                .write(module, number, directory, task, feedback)
+                .__class__(module, number, self.path, "written", 0)
+            )
+
+    import simcoder.evals.harness as harness
+
+    picks = {"cheat": cheat, "fast": fast, "honest": honest}
+    original = harness.coder_for
+    harness.coder_for = lambda choice, strategy, task: Fixed(picks[choice.label])  # type: ignore[assignment,misc]
+    try:
+        models = [ModelChoice(label, "library") for label in picks]
+        result = run_eval(
+            tmp_path / "out",
+            [BY_ID["mapping-os-conv"], BY_ID["mapping-os-exact-ofmap"]],
+            models,
+            ["zero-shot"],
+            1,
+            [1],
+            "bwrap",
+            2,
+        )
+    finally:
+        harness.coder_for = original
+    by = {r["model"]: r for r in result["rows"]}
+    assert by["cheat"]["taxonomy"]["mapping"]["crash"] == 2  # no reference in its sandbox
+    assert by["fast"]["taxonomy"]["mapping"]["crash"] == 2  # nor the fast path
+    # SCALE-Sim's mapping written out in full passes the SCALE-Sim task, fails the variant
+    assert by["honest"]["per_task"] == {
+        "mapping-os-conv": {"n": 1, "c": 1},
+        "mapping-os-exact-ofmap": {"n": 1, "c": 0},
+    }
+    detail = json.loads(
+        (
+            tmp_path
+            / "out"
+            / "samples"
+            / "honest"
+            / "-"
+            / "mapping-os-exact-ofmap"
+            / "001"
+            / "outcome.json"
+        ).read_text()
+    )
+    assert detail["category"] == "wrong_numbers"
+
+
+def test_the_package_and_the_examples_leave_the_answer_out(tmp_path: Path) -> None:
+    task = BY_ID["storage-ws-user"]
+    stub = tmp_path / "m.py"
+    stub.write_text("Module = None\n")
+    prepare_eval_job(tmp_path / "job", task, stub, Limits(), full=False)
+    sim_dir = tmp_path / "job" / "pkg" / "simcoder" / "simulator"
+    assert (sim_dir / "mapping" / "reference.py").is_file()
+    assert not (sim_dir / "storage").exists() and not (sim_dir / "fast").exists()
+    assert not (tmp_path / "job" / "pkg" / "simcoder" / "evals" / "variants.py").exists()
+    prepare_eval_job(tmp_path / "oracle", task, stub, Limits(), full=True)
+    assert (
+        tmp_path / "oracle" / "pkg" / "simcoder" / "simulator" / "storage" / "reference.py"
+    ).is_file()
+    paths = {d.metadata["path"] for d in library_documents("storage")}
+    assert paths and not any(p.startswith(("storage/", "fast/")) for p in paths)
+    assert any(p.startswith("interconnect/") for p in paths)
+
+
+def test_icl_prompt_shows_no_target_code() -> None:
+    prompt = LLMCoder(model=None, strategy="icl").prompt(
+        "mapping", BY_ID["mapping-ws-gemm"].description, ""
+    )
+    text = prompt[1][1]
+    assert "class ReferenceMapping" not in text and "### fast/" not in text and "```python" in text
+
+
+def test_bad_arguments_are_one_line_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for argv, message in (
+        (["--tasks", "nope"], "matches no task"),
+        (["--models", "gpt4"], "PROVIDER:MODEL"),
+        (["--strategies", "magic"], "choose from"),
+        (["-k", "0"], "positive integers"),
+        (["-n", "2", "-k", "1,5"], "-n of at least 5"),
+    ):
+        assert main(["eval", "-o", str(tmp_path), *argv]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
