@@ -68,8 +68,9 @@ def test_every_variant_differs_from_scalesim(task) -> None:  # type: ignore[no-u
 )
 def test_variant_references_keep_their_invariants(task_id: str) -> None:
     """The in-sandbox runner, in process, on the variant's own reference: no violation."""
-    from simcoder.evals.tasks import cases_json
     import json
+
+    from simcoder.evals.tasks import cases_json
 
     task = BY_ID[task_id]
     spec = {
