@@ -316,12 +316,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         tasks = select(args.tasks)
 
-        def model(spec: str) -> object:
+        def model(spec: str) -> tuple[object, str | None]:
+            """PROVIDER:MODEL, or PROVIDER:MODEL@URL for a model on its own endpoint."""
             from simcoder.graph.cli import make_model
 
-            return make_model(spec, args.base_url, temperature=args.temperature)
+            name, _, url = spec.partition("@")
+            endpoint = url or args.base_url
+            return make_model(name, endpoint, temperature=args.temperature), endpoint
 
-        models = harness.parse_models(args.models, model, args.base_url)
+        models = harness.parse_models(args.models, model)
         strategies = harness.parse_strategies(args.strategies)
         ks = harness.parse_ks(args.k)
     except ValueError as exc:
@@ -443,7 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--models",
         default="oracle,library",
-        help="comma-separated: oracle, library, or PROVIDER:MODEL (any OpenAI-compatible endpoint)",
+        help="comma-separated: oracle, library, PROVIDER:MODEL or PROVIDER:MODEL@URL (any "
+        "OpenAI-compatible endpoint)",
     )
     e.add_argument(
         "--strategies", default="zero-shot", help="zero-shot,icl,cot,icl+cot (models only)"

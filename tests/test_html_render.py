@@ -14,6 +14,9 @@ import pytest
 from simcoder.agents.spec import read_spec
 from simcoder.api import resolve_layers
 from simcoder.bench import accuracy, write_accuracy
+from simcoder.evals.harness import ModelChoice, run_eval
+from simcoder.evals.report import write as write_eval
+from simcoder.evals.tasks import select
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import generate
 from simcoder.sweep import grid, run_sweep, write_html
@@ -43,7 +46,7 @@ def _screenshot(page: Path, png: Path) -> tuple[int, int, int]:
 
 
 @pytest.mark.slow
-def test_sweep_accuracy_and_run_reports_render(tmp_path: Path) -> None:
+def test_sweep_accuracy_eval_and_run_reports_render(tmp_path: Path) -> None:
     _chromium()
     pages = {}
     rows = run_sweep(
@@ -60,6 +63,10 @@ def test_sweep_accuracy_and_run_reports_render(tmp_path: Path) -> None:
     pages["report"] = run / "report.html"
     write_accuracy(accuracy(run, ["ncf"], "bwrap"), run / "bench")
     pages["accuracy"] = run / "bench" / "accuracy.html"
+    tasks = select("mapping-os-conv,storage-os-drain2")
+    models = [ModelChoice("oracle", "oracle"), ModelChoice("library", "library")]
+    evaluated = run_eval(tmp_path / "eval", tasks, models, ["zero-shot"], 1, [1], "bwrap", 2)
+    pages["eval"] = write_eval(evaluated, tmp_path / "eval")[2]
 
     for kind, page in pages.items():
         width, height, size = _screenshot(page, tmp_path / f"{kind}.png")

@@ -48,9 +48,10 @@ class ModelChoice:
 
 
 def parse_models(
-    text: str, make_model: Callable[[str], Any], endpoint: str | None = None
+    text: str, make_model: Callable[[str], tuple[Any, str | None]]
 ) -> list[ModelChoice]:
-    """``library``, ``oracle`` or ``PROVIDER:MODEL`` (any OpenAI-compatible endpoint)."""
+    """``library``, ``oracle`` or a chat model: ``make_model`` turns the item into (model,
+    endpoint)."""
     out = []
     for item in (s.strip() for s in text.split(",")):
         if not item:
@@ -58,7 +59,7 @@ def parse_models(
         if item in ("library", "oracle"):
             out.append(ModelChoice(item, item))
         else:
-            out.append(ModelChoice(item, "llm", make_model(item), endpoint))
+            out.append(ModelChoice(item, "llm", *make_model(item)))
     if not out:
         raise ValueError(
             "--models is empty: give library, oracle or PROVIDER:MODEL, comma-separated"

@@ -244,3 +244,23 @@ def test_bad_arguments_are_one_line_errors(
         assert main(["eval", "-o", str(tmp_path), *argv]) == 2
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_dead_endpoint_leaves_samples_undecided(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PROVIDER:MODEL@URL names a model's own endpoint; nothing answers there: the sample is not
+    stored (a rerun retries it), the run says so and exits 1."""
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = ["eval", "--tasks", "mapping-os-conv", "--models", f"vllm:x@http://127.0.0.1:{port}/v1"]
+    assert main([*argv, "-o", str(tmp_path), "--jobs", "1", "--sandbox", "bwrap"]) == 1
+    out = capsys.readouterr().out
+    assert "1 sample(s) undecided" in out and "Connection" in out
+    result = json.loads((tmp_path / "eval.json").read_text())
+    assert result["undecided"] == 1 and result["rows"] == []
+    assert not list(tmp_path.rglob("outcome.json"))
