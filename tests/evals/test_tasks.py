@@ -33,6 +33,7 @@ def test_the_suite_covers_modules_dataflows_modes_and_layer_kinds() -> None:
     variants = [t for t in TASKS if t.variant]
     assert {t.module for t in variants} == {"mapping", "interconnect", "storage"}
     assert len(variants) >= 10
+    assert all(t.hand for t in variants)  # each with numbers worked out by hand
     for t in TASKS:
         assert t.description and t.cases() and t.reference and t.spec()["module"] == t.module
         assert (t.variant is None) == ("differs from SCALE-Sim" not in t.description)
