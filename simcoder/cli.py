@@ -227,6 +227,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         parse_srams(args.sram),
         args.mode.upper(),
         parse_ints("--bandwidth", args.bandwidth),
+        [c.strip().lower() for c in args.compat.split(",")],
     )
     access = args.access or needs_access(points)
     outdir = Path(args.outdir)
@@ -406,6 +407,12 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--mode", default="calc", choices=["calc", "user"], help="bandwidth mode")
     sw.add_argument(
         "--bandwidth", default="10", help="words/cycle (USER: ofmap drain and read banks)"
+    )
+    sw.add_argument(
+        "--compat",
+        default="scalesim",
+        help="scalesim (SCALE-Sim 3.0.0's numbers), corrected (its USER-mode stall quirks "
+        "fixed), or both: scalesim,corrected",
     )
     sw.add_argument("--access", action="store_true", help="walk DRAM traffic even when not needed")
     sw.add_argument("--jobs", type=int, help="worker processes (default: all cores)")

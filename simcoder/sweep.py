@@ -39,6 +39,7 @@ class Point:
     sram_kib: tuple[int, int, int]  # ifmap, filter, ofmap
     mode: str  # CALC | USER
     bandwidth: int  # words/cycle: the ofmap drain and each read bank (USER)
+    compat: str = "scalesim"  # scalesim | corrected (USER-mode stall quirks fixed)
 
     def config(self) -> SimConfig:
         i, f, o = self.sram_kib
@@ -52,6 +53,7 @@ class Point:
                 ofmap_dram_words_per_cycle=self.bandwidth,
                 ifmap_sram_bank_words_per_cycle=self.bandwidth,
                 filter_sram_bank_words_per_cycle=self.bandwidth,
+                corrected=self.compat == "corrected",
             ),
         )
 
@@ -65,6 +67,7 @@ COLUMNS = [
     "ofmap_sram_kib",
     "mode",
     "bandwidth",
+    "compat",
     "total_cycles",
     "stall_cycles",
     "utilization_pct",
@@ -115,16 +118,23 @@ def grid(
     srams: Sequence[tuple[int, int, int]],
     mode: str,
     bandwidths: Sequence[int],
+    compats: Sequence[str] = ("scalesim",),
 ) -> list[Point]:
     for df in dataflows:
         if df not in ("os", "ws", "is"):
             raise InputError("--dataflow", f"{df!r}: choose os, ws or is")
+    for compat in compats:
+        if compat not in COMPATS:
+            raise InputError("--compat", f"{compat!r}: choose scalesim or corrected")
     return [
-        Point(r, c, df, s, mode, bw)
-        for (r, c), df, s, bw in itertools.product(arrays, dataflows, srams, bandwidths)
+        Point(r, c, df, s, mode, bw, compat)
+        for (r, c), df, s, bw, compat in itertools.product(
+            arrays, dataflows, srams, bandwidths, compats
+        )
     ]
 
 
+COMPATS = {"scalesim": "SCALE-Sim 3.0.0", "corrected": "corrected"}
 _LAYERS: list[Layer] = []
 
 
@@ -147,6 +157,7 @@ def _evaluate(task: tuple[Point, bool]) -> dict[str, Any]:
         "ofmap_sram_kib": point.sram_kib[2],
         "mode": point.mode,
         "bandwidth": point.bandwidth,
+        "compat": point.compat,
         "dram_read_words": "",
         "dram_write_words": "",
         "error": "",
@@ -324,18 +335,22 @@ def scatter_svg(
 def _by_dataflow(
     rows: list[dict[str, Any]], x: Callable[[dict[str, Any]], float], y: str
 ) -> dict[str, list[tuple[float, float]]]:
+    """One series per dataflow (and per compat mode when both are swept)."""
+    both = len({r["compat"] for r in rows}) > 1
     out: dict[str, list[tuple[float, float]]] = {}
     for r in rows:
         if r["error"] or r[y] == "":
             continue
-        out.setdefault(r["dataflow"].upper(), []).append((x(r), float(r[y])))
-    return {k.lower(): v for k, v in sorted(out.items())}
+        key = r["dataflow"] + (f" ({r['compat']})" if both else "")
+        out.setdefault(key, []).append((x(r), float(r[y])))
+    return dict(sorted(out.items()))
 
 
 def write_html(
     rows: list[dict[str, Any]], path: Path, workload: str, seconds: float, access: bool
 ) -> None:
     modes = sorted({r["mode"] for r in rows})
+    compats = [c for c in COMPATS if any(r["compat"] == c for r in rows)]
     arrays = {(r["rows"], r["cols"]) for r in rows}
     srams = {(r["ifmap_sram_kib"], r["filter_sram_kib"], r["ofmap_sram_kib"]) for r in rows}
     bandwidths = {r["bandwidth"] for r in rows}
@@ -388,19 +403,29 @@ def write_html(
     notes = [
         f"Workload <b>{html.escape(workload)}</b>, {len(rows)} design points in {seconds:.1f} s "
         f"({len(rows) / max(seconds, 1e-9):.1f} points/s).",
-        f"Bandwidth mode: <b>{', '.join(modes)}</b>. Compat mode: <b>SCALE-Sim 3.0.0</b> — every "
-        "number is what SCALE-Sim 3.0.0 would report (docs/scalesim-quirks.md).",
+        f"Bandwidth mode: <b>{', '.join(modes)}</b>. Compat mode: <b>"
+        + " and ".join(COMPATS[c] for c in compats)
+        + "</b>"
+        + (
+            " — every scalesim number is what SCALE-Sim 3.0.0 would report "
+            "(docs/scalesim-quirks.md)."
+            if "scalesim" in compats
+            else "."
+        ),
         "Columns: "
         + ("cycles, stalls, utilization and DRAM traffic (access streams walked)." if access
            else "cycles and utilization only (CALC mode, no DRAM walk needed)."),
     ]  # fmt: skip
-    if "USER" in modes:
+    if "USER" in modes and "scalesim" in compats:
         notes.append(
-            "USER mode reproduces SCALE-Sim 3.0.0's quirks: positive read stalls counted twice, "
-            "a forward-only circular prefetch window that can stall hugely, repeated DRAM trace "
-            "addresses. A <i>corrected</i> mode that fixes them is not built yet, so these plots "
-            "show SCALE-Sim's numbers, not an ideal memory system."
+            "In USER mode the scalesim numbers keep SCALE-Sim 3.0.0's quirks: positive read "
+            "stalls counted twice, early prefetches that lower a stall, a forward-only circular "
+            "prefetch window that pays a transfer for every step round the buffer, and Total "
+            "Cycles taken from the last ofmap write. <code>--compat corrected</code> fixes these "
+            '(storage/SPEC.md, "corrected"); no SCALE-Sim run has its numbers.'
         )
+    if "corrected" in compats and "CALC" in modes:
+        notes.append("In CALC mode corrected and scalesim numbers are the same.")
     if errors:
         notes.append(
             f"{len(errors)} point(s) have no numbers (SCALE-Sim itself fails there), e.g. "

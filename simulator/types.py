@@ -146,6 +146,9 @@ class MemoryConfig:
     ifmap_offset: int = 0
     filter_offset: int = 10_000_000
     ofmap_offset: int = 20_000_000
+    # USER mode with SCALE-Sim 3.0.0's stall quirks fixed (storage/SPEC.md, "corrected");
+    # no SCALE-Sim run has these numbers. CALC mode is the same either way.
+    corrected: bool = False
 
     def __post_init__(self) -> None:
         for fname, key in (

@@ -118,3 +118,36 @@ def test_bad_sweep_input_is_a_clear_error(
     assert main(["sweep", "-t", "ncf", "-o", str(tmp_path), *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("simcoder: error:") and message in err and "Traceback" not in err
+
+
+def test_both_compat_modes_side_by_side(tmp_path: Path) -> None:
+    """--compat scalesim,corrected: a row per compat mode, each equal to a direct simulation
+    with that mode; the page names both and plots a series per dataflow and mode."""
+    topo = tmp_path / "two.csv"
+    topo.write_text(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+        "Num Filter, Strides,\nconv, 14, 14, 3, 3, 8, 16, 1,\nstrided, 15, 15, 3, 3, 4, 24, 2,\n"
+    )
+    argv = ["sweep", "-t", str(topo), "--array", "8x8", "--dataflow", "os",
+            "--mode", "user", "--sram", "2", "--bandwidth", "2,10",
+            "--compat", "scalesim,corrected", "--jobs", "1", "-o", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    with (tmp_path / "sweep.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["bandwidth"], r["compat"]) for r in rows] == [
+        ("2", "scalesim"), ("2", "corrected"), ("10", "scalesim"), ("10", "corrected"),
+    ]  # fmt: skip
+    from simcoder.api import resolve_layers
+    from simcoder.sweep import Point
+
+    layers = resolve_layers(topo, False)
+    for r in rows:
+        point = Point(8, 8, "os", (2, 2, 2), "USER", int(r["bandwidth"]), r["compat"])
+        report = _direct(point, layers)
+        assert int(r["total_cycles"]) == report.total_cycles  # type: ignore[attr-defined]
+    assert int(rows[1]["stall_cycles"]) < int(rows[0]["stall_cycles"])
+    page = (tmp_path / "sweep.html").read_text()
+    assert "SCALE-Sim 3.0.0</b>" not in page and "SCALE-Sim 3.0.0 and corrected" in page
+    assert "os (corrected)" in page and "os (scalesim)" in page
+    with pytest.raises(Exception, match="--compat"):
+        grid([(8, 8)], ["os"], [(2, 2, 2)], "USER", [1], ["ideal"])

@@ -40,10 +40,10 @@ _A1, _A2 = "i8[::1]", "i8[:,::1]"
 # name -> numba signature (C-contiguous int64 arrays; the engine only passes fresh arrays)
 SIGNATURES = {
     "prefetch_walk": f"Tuple(({_A1},{_A1},{_A1}))"
-    f"({_A2},{_A2},{_A2},i8,i8,i8,b1,i8,i8,{_A1},{_A1},{_A1})",
+    f"({_A2},{_A2},{_A2},i8,i8,i8,b1,i8,i8,{_A1},{_A1},{_A1},b1)",
     "epoch_walk": f"Tuple(({_A1},{_A1}))({_A2},{_A2},{_A2},i8,i8,i8,b1,i8,i8,i8,i8)",
     "ofmap_row_counts": f"{_A1}({_A2},i8)",
-    "timeline": f"Tuple(({_A1},{_A1},{_A1}))({_A1},i8,i8,{_A1},{_A1},{_A1},{_A1},{_A1},{_A1})",
+    "timeline": f"Tuple(({_A1},{_A1},{_A1}))({_A1},i8,i8,{_A1},{_A1},{_A1},{_A1},{_A1},{_A1},b1)",
 }
 
 

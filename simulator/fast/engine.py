@@ -133,6 +133,7 @@ def _walk(
             offsets,
             set_ids,
             window,
+            config.memory.corrected,
         )
     if st[2] < 0:
         raise ScaleSimFailure("a requested word is never prefetched; SCALE-Sim would loop forever")
@@ -195,7 +196,7 @@ def _storage(layer: Layer, config: SimConfig) -> StorageReport:
     )
     width = m.ofmap_dram_words_per_cycle if user else a.cols
     stall_rows, stall_amounts, out = kernels().timeline(
-        counts, m.ofmap_sram_kib * 1024, width, *plan, watch
+        counts, m.ofmap_sram_kib * 1024, width, *plan, watch, user and m.corrected
     )
     clock = StallClock(stall_rows, stall_amounts)
     if user:
@@ -289,6 +290,7 @@ def fast_compute_layer(layer: Layer, config: SimConfig) -> ComputeSummary:
         _NO_PLAN,
         np.zeros(2, dtype=np.int64),
         no_reads,
+        False,
     )
     total, stall = int(out[3]), int(out[13])
     return ComputeSummary(

@@ -52,11 +52,13 @@ def prefetch_walk(
     offsets: np.ndarray,
     set_ids: np.ndarray,
     window: np.ndarray,
+    corrected: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """storage.user_read_buffer.plan_prefetches over the operand's demand stream, generated on
     the fly (same traversal as epoch_walk). ``offsets``/``set_ids`` say which sets hold each
-    word; ``window`` = (sets, active sets, prefetch sets). Returns (state, rows with
-    prefetches, prefetches per row); state[FETCHED] is -1 when a request can never be served.
+    word; ``window`` = (sets, active sets, prefetch sets); ``corrected``: a miss pays at most
+    ceil(active / prefetch) transfers. Returns (state, rows with prefetches, prefetches per row);
+    state[FETCHED] is -1 when a request can never be served.
     """
     n_sets, active_sets, prefetch_sets = window[0], window[1], window[2]
     plan_rows = np.empty(max_events, dtype=np.int64)
@@ -114,6 +116,8 @@ def prefetch_walk(
                     end = (start + active_sets) % n_sets
                     if _hit(addr, start, end, offsets, set_ids):
                         break
+                if corrected:
+                    steps = min(steps, (active_sets + prefetch_sets - 1) // prefetch_sets)
                 if n_plan and plan_rows[n_plan - 1] == row:
                     plan_counts[n_plan - 1] += steps
                 else:
@@ -210,13 +214,22 @@ def ofmap_row_counts(table: np.ndarray, n_rows: int) -> np.ndarray:
 
 @njit(cache=True, inline="always")
 def _read_offset(
-    issue: int, n_prefetches: int, last: np.ndarray, slot: int, lines_per_prefetch: int
+    issue: int,
+    n_prefetches: int,
+    last: np.ndarray,
+    slot: int,
+    lines_per_prefetch: int,
+    corrected: bool,
 ) -> int:
-    """storage.user_read_buffer.PrefetchClock.row_offset: SCALE-Sim's offset arithmetic."""
+    """storage.user_read_buffer.PrefetchClock.row_offset: SCALE-Sim's offset arithmetic, or
+    the corrected one (a stall counts once, an early prefetch lowers nothing)."""
     offset = 1
     for _ in range(n_prefetches):
         last[slot] += lines_per_prefetch + 1
         potential = last[slot] - (issue + offset)
+        if corrected:
+            offset += max(potential, 0)
+            continue
         offset += potential
         if potential > 0:
             offset += potential
@@ -234,6 +247,7 @@ def timeline(
     f_counts: np.ndarray,
     lines_per_prefetch: np.ndarray,
     watch: np.ndarray,
+    corrected: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The memory system row by row: the ofmap buffer (storage.write_buffer) and, in USER mode,
     the read buffers' prefetch stalls (storage.user_mode). CALC mode passes no prefetch rows.
@@ -290,8 +304,8 @@ def timeline(
         else:
             cycle = out[3]
         issue = cycle
-        i_offset = _read_offset(issue, n_i, last_prefetch, 0, lines_per_prefetch[0])
-        f_offset = _read_offset(issue, n_f, last_prefetch, 1, lines_per_prefetch[1])
+        i_offset = _read_offset(issue, n_i, last_prefetch, 0, lines_per_prefetch[0], corrected)
+        f_offset = _read_offset(issue, n_f, last_prefetch, 1, lines_per_prefetch[1], corrected)
         while cnt > 0 or final:
             if final:
                 n = 0
@@ -381,4 +395,6 @@ def timeline(
     out[11] = last_prefetch[0]
     out[12] = last_prefetch[1]
     out[13] = stall
+    if corrected:  # every stall, the last row's read stalls too
+        out[3] = n_rows - 1 + stall
     return stall_rows[:n_stalls].copy(), stall_amounts[:n_stalls].copy(), out

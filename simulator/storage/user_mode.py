@@ -17,14 +17,17 @@ def simulate_user_mode(schedule: Schedule, memory: MemoryConfig) -> StorageRepor
         schedule.ifmap_fetch_order,
         memory.ifmap_sram_kib * 1024,
         memory.ifmap_sram_bank_words_per_cycle,
+        memory.corrected,
     )
     filter_plan = plan_prefetches(
         schedule.filter,
         schedule.filter_fetch_order,
         memory.filter_sram_kib * 1024,
         memory.filter_sram_bank_words_per_cycle,
+        memory.corrected,
     )
-    ifmap_clock, filter_clock = PrefetchClock(ifmap_plan), PrefetchClock(filter_plan)
+    ifmap_clock = PrefetchClock(ifmap_plan, memory.corrected)
+    filter_clock = PrefetchClock(filter_plan, memory.corrected)
     write_rows, write_counts = np.unique(schedule.ofmap.cycles, return_counts=True)
     writes = dict(zip(write_rows.tolist(), write_counts.tolist(), strict=True))
     buffer = WriteBufferState(memory.ofmap_sram_kib * 1024, memory.ofmap_dram_words_per_cycle)
@@ -52,6 +55,8 @@ def simulate_user_mode(schedule: Schedule, memory: MemoryConfig) -> StorageRepor
         stall += int(max(ifmap_offset - 1, filter_offset - 1, out - cycle))
     last_row = schedule.demand_cycles - 1
     total = last_write_out if write_rows[-1] == last_row else last_row + stall
+    if memory.corrected:  # every stall, the last row's read stalls too
+        total = last_row + stall
     assert total is not None and first_write_out is not None and last_write_out is not None
     buffer.drain_all(total)
     assert buffer.first_drain_cycle is not None

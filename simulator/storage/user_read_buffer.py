@@ -110,8 +110,16 @@ class BufferGeometry:
 
 
 def plan_prefetches(
-    stream: DemandStream, fetch: np.ndarray, size_words: int, words_per_line: int
+    stream: DemandStream,
+    fetch: np.ndarray,
+    size_words: int,
+    words_per_line: int,
+    corrected: bool = False,
 ) -> PrefetchPlan:
+    """Where the prefetches happen. SCALE-Sim advances its window one prefetch at a time until
+    it holds the word, paying a transfer for every step even when the window passes the whole
+    buffer. ``corrected`` moves the window to the same place but pays only for the sets it
+    does not already hold: at most ``ceil(active / prefetch)`` transfers per miss."""
     geo = BufferGeometry.of(fetch, size_words, words_per_line)
     index = SetIndex.build(fetch, geo.set_words)
     n_sets, active_sets, prefetch_sets = geo.n_sets, geo.active_sets, geo.prefetch_sets
@@ -148,6 +156,8 @@ def plan_prefetches(
             if steps > n_sets + 1:
                 raise ScaleSimFailure("the prefetch window never reaches a requested word")
         row = int(stream.cycles[pos])
+        if corrected:
+            steps = min(steps, -(-active_sets // prefetch_sets))
         if rows and rows[-1] == row:
             counts[-1] += steps
         else:
@@ -166,8 +176,9 @@ def plan_prefetches(
 class PrefetchClock:
     """Replays the prefetches of one read buffer in time (SCALE-Sim's offset arithmetic)."""
 
-    def __init__(self, plan: PrefetchPlan) -> None:
+    def __init__(self, plan: PrefetchPlan, corrected: bool = False) -> None:
         self.plan = plan
+        self.corrected = corrected  # a stall counts once; an early prefetch lowers nothing
         self.last_prefetch_cycle = -1  # the first fill ends the cycle before row 0
         self.index = 0
 
@@ -178,6 +189,9 @@ class PrefetchClock:
             for _ in range(int(self.plan.counts[self.index])):
                 self.last_prefetch_cycle += self.plan.lines_per_prefetch + 1
                 potential = self.last_prefetch_cycle - (cycle + offset)
+                if self.corrected:
+                    offset += max(potential, 0)
+                    continue
                 offset += potential  # SCALE-Sim adds a positive stall twice
                 if potential > 0:
                     offset += potential
