@@ -15,6 +15,7 @@ import platform
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -162,15 +163,21 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    run_job: Callable[[dict[str, Any]], dict[str, Any]] = run,
+    who: str = "simcoder sandbox runner",
+) -> int:
+    """Read the job spec, refuse a Python/numpy the host did not pin, run, write the result
+    document. ``run_job``: what runs the job (the eval task runner passes its own)."""
     args = sys.argv[1:] if argv is None else argv
     spec_path = Path(args[0] if args else "job.json")
     spec = json.loads(spec_path.read_text())
     problem = _versions_ok(spec)
     if problem:
-        print(f"simcoder sandbox runner: {problem}", file=sys.stderr)
+        print(f"{who}: {problem}", file=sys.stderr)
         return EXIT_VERSION_MISMATCH
-    result = run(spec)
+    result = run_job(spec)
     (spec_path.parent / "result.json").write_text(json.dumps(result))
     return 0
 

@@ -9,15 +9,14 @@ the host compares. The package it runs in lacks the target's reference (see harn
 from __future__ import annotations
 
 import dataclasses
-import json
 import platform
 import sys
 import time
 import traceback
-from pathlib import Path
 from typing import Any
 
-from simcoder.sandbox.runner import EXIT_VERSION_MISMATCH, SCHEMA, _versions_ok
+from simcoder.sandbox.runner import SCHEMA
+from simcoder.sandbox.runner import main as runner_main
 
 METHOD = {"mapping": "map", "interconnect": "schedule", "storage": "simulate"}
 
@@ -147,15 +146,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    spec_path = Path(args[0] if args else "job.json")
-    spec = json.loads(spec_path.read_text())
-    problem = _versions_ok(spec)
-    if problem:
-        print(f"simcoder eval runner: {problem}", file=sys.stderr)
-        return EXIT_VERSION_MISMATCH
-    (spec_path.parent / "result.json").write_text(json.dumps(run(spec)))
-    return 0
+    return runner_main(argv, run, "simcoder eval runner")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from simcoder.simulator.contracts import DemandStream, DramAccess, Mapping, Schedule, StorageReport
+from simcoder.simulator.contracts import DemandStream, Mapping, Schedule, StorageReport
 from simcoder.simulator.interconnect.reference import ReferenceInterconnect, compute_fold_length
 from simcoder.simulator.mapping.reference import ReferenceMapping
-from simcoder.simulator.storage.reference import StallClock, _read_dram, _sram_window
+from simcoder.simulator.storage.reference import calc_report
 from simcoder.simulator.storage.write_buffer import WriteBufferResult, simulate_write_buffer
 from simcoder.simulator.types import ArrayConfig, BandwidthMode, Dataflow, Layer, MemoryConfig
 
@@ -93,28 +93,7 @@ def calc_storage(
     rows, counts = np.unique(schedule.ofmap.cycles, return_counts=True)
     last_row = schedule.demand_cycles - 1
     wb = write_buffer(rows, counts, memory.ofmap_sram_kib * 1024, width, last_row)
-    clock = StallClock(wb.stall_rows, wb.stall_amounts)
-    ifmap_dram = _read_dram(schedule.ifmap, memory.ifmap_sram_kib, clock)
-    filter_dram = _read_dram(schedule.filter, memory.filter_sram_kib, clock)
-    ofmap_dram = DramAccess(wb.dram_start_cycle, wb.dram_stop_cycle, wb.dram_words)
-    ifmap_sram = _sram_window(schedule.ifmap, clock, write=False)
-    filter_sram = _sram_window(schedule.filter, clock, write=False)
-    ofmap_sram = _sram_window(schedule.ofmap, clock, write=True)
-    return StorageReport(
-        total_cycles=last_row + clock.total_stall,
-        stall_cycles=clock.total_stall,
-        total_cycles_incl_prefetch=ofmap_dram.stop_cycle
-        - min(ifmap_dram.start_cycle, filter_dram.start_cycle),
-        ifmap_sram_start_cycle=ifmap_sram[0],
-        ifmap_sram_stop_cycle=ifmap_sram[1],
-        filter_sram_start_cycle=filter_sram[0],
-        filter_sram_stop_cycle=filter_sram[1],
-        ofmap_sram_start_cycle=ofmap_sram[0],
-        ofmap_sram_stop_cycle=ofmap_sram[1],
-        ifmap_dram=ifmap_dram,
-        filter_dram=filter_dram,
-        ofmap_dram=ofmap_dram,
-    )
+    return calc_report(schedule, memory, wb)
 
 
 def single_buffer(

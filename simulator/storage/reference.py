@@ -11,7 +11,7 @@ from simcoder.simulator.storage.read_buffer import (
     walk_epochs,
 )
 from simcoder.simulator.storage.user_mode import simulate_user_mode
-from simcoder.simulator.storage.write_buffer import simulate_write_buffer
+from simcoder.simulator.storage.write_buffer import WriteBufferResult, simulate_write_buffer
 from simcoder.simulator.types import BandwidthMode, MemoryConfig
 
 
@@ -60,27 +60,34 @@ class ReferenceStorage:
         rows, counts = np.unique(schedule.ofmap.cycles, return_counts=True)
         last_row = schedule.demand_cycles - 1
         wb = simulate_write_buffer(rows, counts, memory.ofmap_sram_kib * 1024, array.cols, last_row)
-        clock = StallClock(wb.stall_rows, wb.stall_amounts)
-        ifmap_dram = _read_dram(schedule.ifmap, memory.ifmap_sram_kib, clock)
-        filter_dram = _read_dram(schedule.filter, memory.filter_sram_kib, clock)
-        ofmap_dram = DramAccess(wb.dram_start_cycle, wb.dram_stop_cycle, wb.dram_words)
-        ifmap_sram = _sram_window(schedule.ifmap, clock, write=False)
-        filter_sram = _sram_window(schedule.filter, clock, write=False)
-        ofmap_sram = _sram_window(schedule.ofmap, clock, write=True)
-        # the last row's stalls count too: its cycle (+ its own stall) is the layer's length
-        total = last_row + clock.total_stall
-        return StorageReport(
-            total_cycles=total,
-            stall_cycles=clock.total_stall,
-            total_cycles_incl_prefetch=ofmap_dram.stop_cycle
-            - min(ifmap_dram.start_cycle, filter_dram.start_cycle),
-            ifmap_sram_start_cycle=ifmap_sram[0],
-            ifmap_sram_stop_cycle=ifmap_sram[1],
-            filter_sram_start_cycle=filter_sram[0],
-            filter_sram_stop_cycle=filter_sram[1],
-            ofmap_sram_start_cycle=ofmap_sram[0],
-            ofmap_sram_stop_cycle=ofmap_sram[1],
-            ifmap_dram=ifmap_dram,
-            filter_dram=filter_dram,
-            ofmap_dram=ofmap_dram,
-        )
+        return calc_report(schedule, memory, wb)
+
+
+def calc_report(schedule: Schedule, memory: MemoryConfig, wb: WriteBufferResult) -> StorageReport:
+    """CALC mode around the ofmap buffer's result: its stalls shift every later row; the read
+    buffers' DRAM windows and the SRAM windows follow."""
+    last_row = schedule.demand_cycles - 1
+    clock = StallClock(wb.stall_rows, wb.stall_amounts)
+    ifmap_dram = _read_dram(schedule.ifmap, memory.ifmap_sram_kib, clock)
+    filter_dram = _read_dram(schedule.filter, memory.filter_sram_kib, clock)
+    ofmap_dram = DramAccess(wb.dram_start_cycle, wb.dram_stop_cycle, wb.dram_words)
+    ifmap_sram = _sram_window(schedule.ifmap, clock, write=False)
+    filter_sram = _sram_window(schedule.filter, clock, write=False)
+    ofmap_sram = _sram_window(schedule.ofmap, clock, write=True)
+    # the last row's stalls count too: its cycle (+ its own stall) is the layer's length
+    total = last_row + clock.total_stall
+    return StorageReport(
+        total_cycles=total,
+        stall_cycles=clock.total_stall,
+        total_cycles_incl_prefetch=ofmap_dram.stop_cycle
+        - min(ifmap_dram.start_cycle, filter_dram.start_cycle),
+        ifmap_sram_start_cycle=ifmap_sram[0],
+        ifmap_sram_stop_cycle=ifmap_sram[1],
+        filter_sram_start_cycle=filter_sram[0],
+        filter_sram_stop_cycle=filter_sram[1],
+        ofmap_sram_start_cycle=ofmap_sram[0],
+        ofmap_sram_stop_cycle=ofmap_sram[1],
+        ifmap_dram=ifmap_dram,
+        filter_dram=filter_dram,
+        ofmap_dram=ofmap_dram,
+    )
