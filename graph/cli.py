@@ -25,6 +25,7 @@ def make_model(
     temperature: float = 0.3,
     max_retries: int = 3,
     timeout_s: float = 120,
+    cache: bool | None = None,
 ) -> Any:
     """``PROVIDER:MODEL`` -> a LangChain chat model talking to an OpenAI-compatible endpoint."""
     provider, sep, name = spec.partition(":")
@@ -45,6 +46,7 @@ def make_model(
         temperature=temperature,
         max_retries=max_retries,
         timeout=timeout_s,
+        cache=cache,
     )
 
 

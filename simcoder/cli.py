@@ -323,7 +323,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
             name, _, url = spec.partition("@")
             endpoint = url or args.base_url
-            return make_model(name, endpoint, temperature=args.temperature), endpoint
+            # never a cached answer: n samples of one prompt must be n model calls
+            chat = make_model(name, endpoint, temperature=args.temperature, cache=False)
+            return chat, endpoint
 
         models = harness.parse_models(args.models, model)
         strategies = harness.parse_strategies(args.strategies)

@@ -93,7 +93,14 @@ def test_every_failure_kind_tokens_passk_and_resume(
         "-n", "7", "-k", "1,5", "--jobs", "1", "--sandbox", "bwrap", "--timeout", "8",
         "-o", str(out),
     ]  # fmt: skip
-    assert main(argv) == 0
+    from langchain_core.caches import InMemoryCache
+    from langchain_core.globals import set_llm_cache
+
+    set_llm_cache(InMemoryCache())  # a global cache must not turn n samples into one
+    try:
+        assert main(argv) == 0
+    finally:
+        set_llm_cache(None)
     result = json.loads((out / "eval.json").read_text())
     (row,) = result["rows"]
     got = [
