@@ -143,9 +143,15 @@ def accuracy_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bars_svg(values: list[tuple[str, float | None]], title: str, unit: str = "%") -> str:
+def bars_svg(
+    values: list[tuple[str, float | None]],
+    title: str,
+    unit: str = "%",
+    intervals: list[tuple[float, float] | None] | None = None,
+) -> str:
     """One bar per network (no bar and "failed" where there is no number); the axis runs to at
-    least 1 so that exact results read as zero, not as noise."""
+    least 1 so that exact results read as zero, not as noise. ``intervals``: a (low, high)
+    whisker per bar, e.g. a confidence interval."""
     w, h, left, bottom, top = 640, 310, 60, 70, 44
     top_value = max([1.0, *(v for _, v in values if v is not None)])
     step = (w - left - 20) / max(len(values), 1)
@@ -177,9 +183,22 @@ def bars_svg(values: list[tuple[str, float | None]], title: str, unit: str = "%"
         out.append(
             f'<rect x="{x:.1f}" y="{h - bottom - height:.1f}" width="{step * 0.7:.1f}" '
             f'height="{max(height, 0.5):.1f}" fill="#1f77b4"/>'
+            f'<text x="{x + step * 0.7 + 2:.1f}" y="{h - bottom - height + 10:.1f}" '
+            f'font-size="10">{v:.2f}{unit}</text>'
+            if intervals
+            else f'<rect x="{x:.1f}" y="{h - bottom - height:.1f}" width="{step * 0.7:.1f}" '
+            f'height="{max(height, 0.5):.1f}" fill="#1f77b4"/>'
             f'<text x="{x + step * 0.35:.1f}" y="{h - bottom - height - 4:.1f}" '
             f'text-anchor="middle" font-size="10">{v:.2f}{unit}</text>'
         )
+        interval = intervals[i] if intervals else None
+        if interval is not None:  # drawn over the bar
+            y_lo, y_hi = (h - bottom - b / top_value * (h - top - bottom) for b in interval)
+            mid = x + step * 0.35
+            out.append(
+                f'<path d="M{mid:.1f} {y_lo:.1f}V{y_hi:.1f}M{mid - 4:.1f} {y_lo:.1f}'
+                f'h8M{mid - 4:.1f} {y_hi:.1f}h8" stroke="#333" fill="none" class="interval"/>'
+            )
     out.append("</svg>")
     return "".join(out)
 

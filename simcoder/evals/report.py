@@ -88,21 +88,21 @@ def markdown(result: dict[str, Any]) -> str:
 
 def page(result: dict[str, Any]) -> str:
     ks = result["k"]
-    charts = "".join(
-        bars_svg(
+
+    def chart(k: int) -> str:
+        cells = [r["pass_at_k"][str(k)] for r in result["rows"]]
+        return bars_svg(
             [
-                (
-                    f"{r['model']} / {r['strategy']}",
-                    None
-                    if r["pass_at_k"][str(k)] is None
-                    else 100 * r["pass_at_k"][str(k)]["value"],
-                )
-                for r in result["rows"]
+                (f"{r['model']} / {r['strategy']}", None if c is None else 100 * c["value"])
+                for r, c in zip(result["rows"], cells, strict=True)
             ],
-            f"pass@{k} over {len(result['tasks'])} tasks",
+            f"pass@{k} over {len(result['tasks'])} tasks (whiskers: 95% interval)",
+            intervals=[
+                None if c is None else (100 * c["ci95"][0], 100 * c["ci95"][1]) for c in cells
+            ],
         )
-        for k in ks
-    )
+
+    charts = "".join(chart(k) for k in ks)
 
     def table(head: list[str], body: list[list[Any]]) -> str:
         th = "".join(f"<th>{html.escape(h)}</th>" for h in head)

@@ -131,6 +131,7 @@ def test_every_failure_kind_tokens_passk_and_resume(
     parsed = Structure()
     parsed.feed((out / "eval.html").read_text())
     assert parsed.tags["svg"] == 2 and parsed.tags["table"] == 3 and "script" not in parsed.tags
+    assert parsed.tags["path"] == 2  # a confidence whisker per bar
 
     # resumable: nothing is asked again; a lost sample is redone alone
     assert main(argv) == 0
