@@ -47,7 +47,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if show_progress:
             print(f"\r[{i + 1}/{n}] {layer.name[:40]:<40}", end="", file=sys.stderr, flush=True)
 
-    report = simulate(args.config, args.topology, gemm=gemm, outdir=args.outdir, progress=progress)
+    config: Any = args.config
+    if args.compat == "corrected":
+        import dataclasses
+
+        from simcoder.api import resolve_config
+
+        config = resolve_config(args.config)
+        memory = dataclasses.replace(config.memory, corrected=True)
+        config = dataclasses.replace(config, memory=memory)
+    report = simulate(config, args.topology, gemm=gemm, outdir=args.outdir, progress=progress)
     if show_progress:
         print("\r" + " " * 50 + "\r", end="", file=sys.stderr)
     seconds = time.perf_counter() - started
@@ -87,7 +96,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         f"\n{len(report.layers)} layers, {report.total_cycles} cycles "
         f"({report.total_stall_cycles} stalls), {report.total_macs} MACs on a "
         f"{a.rows}x{a.cols} {a.dataflow.value.upper()} array, "
-        f"{report.config.memory.bandwidth_mode.value} bandwidth; simulated in {seconds:.2f} s"
+        f"{report.config.memory.bandwidth_mode.value} bandwidth"
+        + (", corrected (not SCALE-Sim)" if report.config.memory.corrected else "")
+        + f"; simulated in {seconds:.2f} s"
     )
     if args.outdir:
         print(
@@ -390,6 +401,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="SCALE-Sim topology CSV or built-in workload (see `simcoder workloads`)",
     )
     s.add_argument("--gemm", action="store_true", help="the topology file has M, N, K rows")
+    s.add_argument(
+        "--compat",
+        default="scalesim",
+        choices=["scalesim", "corrected"],
+        help="corrected: SCALE-Sim 3.0.0's USER-mode stall quirks fixed (docs/scalesim-quirks.md)",
+    )
     s.add_argument("-o", "--outdir", help="write the three report CSVs into this directory")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.add_argument(

@@ -101,3 +101,49 @@ def test_simulate_imports_no_agent_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
     )
     assert "AGENT []" in r.stderr
+
+
+def test_simulate_corrected_compat(tmp_path: Path) -> None:
+    """--compat corrected: SCALE-Sim's USER-mode stall quirks fixed, said in the summary; the
+    numbers equal the library with MemoryConfig(corrected=True)."""
+    import dataclasses
+
+    from simcoder.simulator.compat.scalesim_cfg import cfg_for
+    from simcoder.simulator.engine import simulate_network
+    from simcoder.simulator.types import (
+        ArrayConfig,
+        BandwidthMode,
+        Dataflow,
+        Layer,
+        MemoryConfig,
+        SimConfig,
+    )
+
+    memory = MemoryConfig(
+        1,
+        1,
+        1,
+        bandwidth_mode=BandwidthMode.USER,
+        ofmap_dram_words_per_cycle=2,
+        ifmap_sram_bank_words_per_cycle=2,
+        filter_sram_bank_words_per_cycle=2,
+    )
+    config = SimConfig(ArrayConfig(16, 16, Dataflow.OUTPUT_STATIONARY), memory)
+    (tmp_path / "user.cfg").write_text(cfg_for(config))
+    (tmp_path / "t.csv").write_text(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
+        "Num Filter, Strides,\nconv, 14, 14, 3, 3, 8, 16, 1,\n"
+    )
+    runs = {}
+    for compat in ("scalesim", "corrected"):
+        done = simcoder("simulate", "-c", str(tmp_path / "user.cfg"), "-t",
+                        str(tmp_path / "t.csv"), "--compat", compat, "--json")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        runs[compat] = json.loads(done.stdout)["total_cycles"]
+    layers = [Layer("conv", 14, 14, 3, 3, 8, 16, 1)]
+    fixed = dataclasses.replace(config, memory=dataclasses.replace(memory, corrected=True))
+    assert runs["scalesim"] == simulate_network(layers, config).total_cycles
+    assert runs["corrected"] == simulate_network(layers, fixed).total_cycles < runs["scalesim"]
+    text = simcoder("simulate", "-c", str(tmp_path / "user.cfg"), "-t", str(tmp_path / "t.csv"),
+                    "--compat", "corrected").stdout  # fmt: skip
+    assert "corrected (not SCALE-Sim)" in text
