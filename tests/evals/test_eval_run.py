@@ -4,10 +4,8 @@ An OpenAI-protocol server on loopback plays a model whose replies cover every fa
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from simcoder.cli import main
 from simcoder.evals.harness import ModelChoice, OracleCoder, prepare_eval_job, run_eval
 from simcoder.evals.tasks import BY_ID
 from simcoder.sandbox.types import Limits
-from tests.graph.test_openai_loopback import completion
+from tests.loopback import completion, openai_server
 
 MAPPING_SOURCE = (Path(sim.__file__).parent / "mapping" / "reference.py").read_text()
 RIGHT = MAPPING_SOURCE + "\n\nModule = ReferenceMapping\n"
@@ -50,25 +48,12 @@ def model_server() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     replies = list(SCRIPT)
     requests: list[dict[str, Any]] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
+    def reply(body: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+        requests.append(body)
+        return 200, completion(replies.pop(0) if replies else "out of script"), {}
 
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            requests.append(body)
-            payload = completion(replies.pop(0) if replies else "out of script")
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", requests
-    httpd.shutdown()
-    httpd.server_close()
+    with openai_server(reply) as url:
+        yield url, requests
 
 
 class Structure(HTMLParser):

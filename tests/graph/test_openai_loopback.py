@@ -4,10 +4,8 @@ a 429 then success, a 500, and a timeout. Nothing leaves the machine."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 
 from simcoder.agents.coders import LLMCoder
 from simcoder.graph.cli import make_model
+from tests.loopback import completion, openai_server
 
 RIGHT = (
     "```python\nfrom simcoder.simulator.storage.reference import ReferenceStorage\n\n\n"
@@ -29,58 +28,23 @@ class Script:
         self.requests: list[dict[str, Any]] = []
 
 
-def completion(text: str) -> bytes:
-    return json.dumps(
-        {
-            "id": "chatcmpl-1",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "loopback",
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": text},
-                }
-            ],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-        }
-    ).encode()
-
-
 @pytest.fixture
 def server() -> Iterator[tuple[str, Script]]:
     script = Script()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
+    def reply(body: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+        script.requests.append(body)
+        step = script.steps.pop(0) if script.steps else "ok"
+        if step == "sleep":
+            time.sleep(3)
+        code = {"429": 429, "500": 500}.get(step, 200)
+        if code == 200:
+            return code, completion(RIGHT), {}
+        error = json.dumps({"error": {"message": f"status {code}", "type": "test"}}).encode()
+        return code, error, {"Retry-After": "0"} if code == 429 else {}
 
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            script.requests.append(body)
-            step = script.steps.pop(0) if script.steps else "ok"
-            if step == "sleep":
-                time.sleep(3)
-            code = {"429": 429, "500": 500}.get(step, 200)
-            payload = (
-                completion(RIGHT)
-                if code == 200
-                else json.dumps({"error": {"message": f"status {code}", "type": "test"}}).encode()
-            )
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            if code == 429:
-                self.send_header("Retry-After", "0")
-            self.end_headers()
-            self.wfile.write(payload)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", script
-    httpd.shutdown()
-    httpd.server_close()
+    with openai_server(reply) as url:
+        yield url, script
 
 
 def test_429_then_success(server: tuple[str, Script], tmp_path: Path) -> None:
