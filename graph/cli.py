@@ -19,6 +19,9 @@ PROVIDERS = {  # provider -> default base URL of its OpenAI-compatible endpoint
 }
 
 
+HOSTED = {"openai": "api.openai.com", "deepseek": "api.deepseek.com"}  # these need a key
+
+
 def make_model(
     spec: str,
     base_url: str | None,
@@ -37,6 +40,12 @@ def make_model(
     from langchain_openai import ChatOpenAI
 
     key = os.environ.get(f"{provider.upper()}_API_KEY") or os.environ.get("OPENAI_API_KEY")
+    if key is None and base_url is None and provider in HOSTED:
+        raise ValueError(
+            f"{spec!r} talks to {HOSTED[provider]}, which needs an API key: set "
+            f"{provider.upper()}_API_KEY (or give a local OpenAI-compatible endpoint with "
+            "--base-url URL, e.g. vllm:MODEL, ollama:MODEL or llamacpp:MODEL)"
+        )
     from pydantic import SecretStr
 
     return ChatOpenAI(

@@ -345,10 +345,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     out = Path(args.outdir)
 
-    def progress(i: int, n: int, rec: dict[str, object] | None) -> None:
+    def progress(i: int, n: int, rec: dict[str, object] | str) -> None:
         what = (
-            "sandbox error (retried on the next run)"
-            if rec is None
+            f"undecided, retried on the next run: {rec}"
+            if isinstance(rec, str)
             else (
                 f"{rec['model']} {rec['strategy']} {rec['task']} #{rec['sample']}: "
                 f"{rec['category']}"

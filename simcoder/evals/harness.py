@@ -35,6 +35,20 @@ NO_STRATEGY = "-"  # the library coder and the oracle take no prompt
 RUNNER = ("python3", "-m", "simcoder.evals.sandbox_runner", "job.json")
 
 
+class Undecided(Exception):
+    """The sandbox or the endpoint could not decide a sample: nothing is stored, a rerun retries
+    it. The message names the sample and says what failed."""
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """The endpoint did not answer at all (refused, unknown host, timed out)."""
+    try:
+        import openai
+    except ImportError:  # pragma: no cover - langchain-openai depends on it
+        return False
+    return isinstance(exc, openai.APIConnectionError)
+
+
 @dataclass(frozen=True)
 class ModelChoice:
     label: str  # as given on the command line
@@ -219,10 +233,19 @@ def sample_dir(out: Path, choice: ModelChoice, strategy: str, task: Task, i: int
 
 
 def run_sample(
-    out: Path, choice: ModelChoice, strategy: str, task: Task, i: int, sandbox: str, limits: Limits
-) -> dict[str, Any] | None:
-    """One sample, decided and stored; a stored one is read back. None when the sandbox itself
-    could not run (nothing stored: a rerun tries again)."""
+    out: Path,
+    choice: ModelChoice,
+    strategy: str,
+    task: Task,
+    i: int,
+    sandbox: str,
+    limits: Limits,
+    dead: set[str] | None = None,
+) -> dict[str, Any]:
+    """One sample, decided and stored; a stored one is read back. Raises ``Undecided`` when the
+    endpoint or the sandbox itself failed (nothing stored: a rerun tries again). ``dead`` holds
+    the models whose endpoint did not answer in this run: their remaining samples are skipped
+    rather than each waiting out the client's retries."""
     from simcoder.sandbox.registry import get_sandbox
 
     directory = sample_dir(out, choice, strategy, task, i)
@@ -230,9 +253,20 @@ def run_sample(
     if done.is_file():
         stored: dict[str, Any] = json.loads(done.read_text())
         return stored
+    where = f"{choice.label} {strategy} {task.id} #{i}"
+    if dead is not None and choice.label in dead:
+        raise Undecided(f"{where}: skipped, {choice.label}'s endpoint did not answer earlier")
     started = time.perf_counter()
     coder = coder_for(choice, strategy, task)
-    attempt = coder.write(task.module, i, directory / "attempt", task.description, "")
+    try:
+        attempt = coder.write(task.module, i, directory / "attempt", task.description, "")
+    except Exception as exc:
+        endpoint = choice.endpoint or "the provider's default endpoint"
+        if dead is not None and _unreachable(exc):
+            dead.add(choice.label)
+        raise Undecided(
+            f"{where}: the endpoint {endpoint} failed: {type(exc).__name__}: {exc}"[:400]
+        ) from exc
     record: dict[str, Any] = {
         "model": choice.label,
         "kind": choice.kind,
@@ -256,7 +290,8 @@ def run_sample(
         result = get_sandbox(sandbox).run(job)
         shutil.rmtree(directory / "job", ignore_errors=True)
         if result.status is ExecStatus.ERROR:
-            return None
+            why = result.result_error or result.stderr.strip()[-300:] or "no output"
+            raise Undecided(f"{where}: the {result.backend} sandbox failed: {why}"[:400])
         category, detail = classify(result, task)
         record |= {
             "category": category,
@@ -363,7 +398,7 @@ def run_eval(
     sandbox: str = "auto",
     jobs: int = 2,
     timeout_s: float = 120,
-    progress: Callable[[int, int, dict[str, Any] | None], None] | None = None,
+    progress: Callable[[int, int, dict[str, Any] | str], None] | None = None,
 ) -> dict[str, Any]:
     """Every sample (stored ones are read back), then the scores."""
     if n < 1:
@@ -385,20 +420,24 @@ def run_eval(
         expected(t.id)  # the references, once, before the threads start
     samples: list[dict[str, Any]] = []
     errors: list[str] = []
+    dead: set[str] = set()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(run_sample, out, m, s, t, i, sandbox, limits) for m, s, t, i in work]
+        futures = [
+            pool.submit(run_sample, out, m, s, t, i, sandbox, limits, dead) for m, s, t, i in work
+        ]
         for done, future in enumerate(futures, 1):
+            outcome: dict[str, Any] | str
             try:
-                record = future.result()
+                outcome = future.result()
             except SandboxUnavailable:
                 raise
-            except Exception as exc:  # the sandbox or the endpoint failed, not the candidate
-                record = None
-                errors.append(f"{type(exc).__name__}: {exc}"[:300])
-            if record is not None:
-                samples.append(record)
+            except Undecided as exc:  # the sandbox or the endpoint failed, not the candidate
+                outcome = str(exc)
+                errors.append(outcome)
+            else:
+                samples.append(outcome)
             if progress is not None:
-                progress(done, len(futures), record)
+                progress(done, len(futures), outcome)
     result = {
         "schema": "simcoder.eval/1",
         "tasks": [t.id for t in tasks],

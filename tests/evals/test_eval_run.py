@@ -250,10 +250,28 @@ def test_a_dead_endpoint_leaves_samples_undecided(
     with socket.socket() as s:  # a loopback port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    argv = ["eval", "--tasks", "mapping-os-conv", "--models", f"vllm:x@http://127.0.0.1:{port}/v1"]
+    url = f"http://127.0.0.1:{port}/v1"
+    argv = ["eval", "--tasks", "mapping-os-conv,mapping-ws-conv", "--models", f"vllm:x@{url}"]
     assert main([*argv, "-o", str(tmp_path), "--jobs", "1", "--sandbox", "bwrap"]) == 1
-    out = capsys.readouterr().out
-    assert "1 sample(s) undecided" in out and "Connection" in out
+    captured = capsys.readouterr()
+    assert "2 sample(s) undecided" in captured.out and "Connection" in captured.out
+    # the error names the sample and the endpoint; the progress line says it will be retried
+    assert f"vllm:x@{url} zero-shot mapping-os-conv #1: the endpoint {url} failed" in captured.out
+    assert "[1/2] undecided, retried on the next run" in captured.err
     result = json.loads((tmp_path / "eval.json").read_text())
-    assert result["undecided"] == 1 and result["rows"] == []
+    assert result["undecided"] == 2 and result["rows"] == []
+    # after the first refusal the model's other samples are skipped, not each retried
+    assert "skipped" in result["errors"][1] and "mapping-ws-conv" in result["errors"][1]
     assert not list(tmp_path.rglob("outcome.json"))
+
+
+def test_a_hosted_provider_without_a_key_is_refused_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("OPENAI_API_KEY", "DEEPSEEK_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    argv = ["eval", "--tasks", "mapping-os-conv", "-o", str(tmp_path)]
+    assert main([*argv, "--models", "deepseek:deepseek-chat"]) == 2
+    err = capsys.readouterr().err
+    assert "DEEPSEEK_API_KEY" in err and "api.deepseek.com" in err and "Traceback" not in err
+    assert not (tmp_path / "eval.json").exists()

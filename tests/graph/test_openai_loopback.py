@@ -80,3 +80,17 @@ def test_timeout_is_an_error(server: tuple[str, Script], tmp_path: Path) -> None
     with pytest.raises(openai.APITimeoutError):
         LLMCoder(model).write("storage", 1, tmp_path, "Write it.", "")
     assert time.perf_counter() - start < 3
+
+
+def test_a_hosted_provider_needs_a_key_unless_the_endpoint_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for var in ("OPENAI_API_KEY", "DEEPSEEK_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(ValueError, match="set OPENAI_API_KEY"):
+        make_model("openai:gpt-4o", None)
+    # an OpenAI-compatible server of one's own, or a local provider, needs none
+    assert make_model("openai:gpt-4o", "http://127.0.0.1:9/v1") is not None
+    assert make_model("ollama:qwen2.5-coder", None) is not None
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-test")
+    assert make_model("deepseek:deepseek-chat", None) is not None
