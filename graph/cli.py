@@ -59,6 +59,56 @@ def make_model(
     )
 
 
+MODELS_FILE = "models.json"  # the command line's model choices: resume asks the same models
+
+
+def _models(choice: dict[str, Any], run_dir: Path) -> tuple[Any, dict[str, Any]]:
+    """``--model``, ``--model-for`` and ``--base-url`` -> (model for every module, per-module
+    models); saved in the run directory (names and URLs only, never a key) for ``resume``."""
+    model = make_model(choice["model"], choice["base_url"]) if choice["model"] else None
+    models = {}
+    for item in choice["model_for"]:
+        module, sep, target = item.partition("=")
+        if not sep:
+            raise ValueError(f"--model-for {item!r}: write MODULE=PROVIDER:MODEL")
+        models[module] = make_model(target, choice["base_url"])
+    if model is not None or models:
+        from langchain_community.cache import SQLiteCache
+        from langchain_core.globals import set_llm_cache
+
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / MODELS_FILE).write_text(json.dumps(choice, indent=2))
+        set_llm_cache(SQLiteCache(database_path=str(run_dir / "llm_cache.sqlite")))
+    return model, models
+
+
+def _endpoint_failed(exc: BaseException) -> bool:
+    """The model's endpoint refused, timed out or answered with an error status."""
+    try:
+        import openai
+    except ImportError:  # pragma: no cover - langchain-openai depends on it
+        return False
+    return isinstance(exc, openai.APIError)
+
+
+def _explained(run_dir: Path, call: Any) -> Any:
+    """Run the workflow; an endpoint failure becomes one clear line that says how to go on.
+    The checkpoints keep every finished step, so nothing done is lost."""
+    try:
+        return call()
+    except Exception as exc:
+        if not _endpoint_failed(exc):
+            raise
+        request = getattr(exc, "request", None)
+        where = f" {request.url}" if request is not None else ""
+        first = (str(exc).splitlines() or [""])[0][:200]
+        raise ValueError(
+            f"the model endpoint{where} failed ({type(exc).__name__}: {first}); nothing is "
+            f"lost: {run_dir} keeps every finished step. Fix the endpoint (or give another with "
+            f"--base-url URL) and run: simcoder resume {run_dir}"
+        ) from None
+
+
 def _config(args: argparse.Namespace, run_dir: Path) -> Any:
     from simcoder.agents.references import MODES
     from simcoder.agents.spec import read_spec
@@ -67,19 +117,8 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
     spec = read_spec(args.spec) if args.spec else None
     if spec is not None and args.workload:
         spec = spec.model_copy(update={"workloads": args.workload})
-    model = make_model(args.model, args.base_url) if args.model else None
-    models = {}
-    for item in args.model_for or []:
-        module, sep, target = item.partition("=")
-        if not sep:
-            raise ValueError(f"--model-for {item!r}: write MODULE=PROVIDER:MODEL")
-        models[module] = make_model(target, args.base_url)
-    if model is not None or models:
-        from langchain_community.cache import SQLiteCache
-        from langchain_core.globals import set_llm_cache
-
-        run_dir.mkdir(parents=True, exist_ok=True)
-        set_llm_cache(SQLiteCache(database_path=str(run_dir / "llm_cache.sqlite")))
+    choice = {"model": args.model, "model_for": args.model_for or [], "base_url": args.base_url}
+    model, models = _models(choice, run_dir)
     return WorkflowConfig(
         run_dir=run_dir,
         spec=spec,
@@ -164,7 +203,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     run_dir = Path(args.outdir or f"runs/{time.strftime('%Y%m%d-%H%M%S')}")
     start = time.perf_counter()
     config = _config(args, run_dir)
-    state = generate(config, progress=_progress, approver=_approver(config))
+    state = _explained(
+        run_dir, lambda: generate(config, progress=_progress, approver=_approver(config))
+    )
     _summarise(state, run_dir, time.perf_counter() - start)
     return 0 if state.get("status") == "accepted" else 1
 
@@ -176,11 +217,33 @@ def cmd_resume(args: argparse.Namespace) -> int:
     if not (run_dir / "run_config.json").exists():
         raise ValueError(f"{run_dir}: not a simcoder run directory (no run_config.json)")
     start = time.perf_counter()
-    config = load_config(run_dir, sandbox=args.sandbox or None)
+    saved = run_dir / MODELS_FILE
+    choice: dict[str, Any] = (
+        json.loads(saved.read_text())
+        if saved.exists()
+        else {"model": None, "model_for": [], "base_url": None}
+    )
+    if args.model:
+        choice["model"] = args.model
+    if args.model_for:
+        choice["model_for"] = args.model_for
+    if args.base_url:
+        choice["base_url"] = args.base_url
+    model, models = _models(choice, run_dir)
+    config = load_config(
+        run_dir,
+        sandbox=args.sandbox or None,
+        model=model,
+        models=models,
+        endpoint=choice["base_url"],
+    )
     decision = None
     if args.approve or args.reject is not None:
         decision = {"approve": bool(args.approve), "reason": args.reject or ""}
-    state = resume(config, progress=_progress, approver=_approver(config), decision=decision)
+    state = _explained(
+        run_dir,
+        lambda: resume(config, progress=_progress, approver=_approver(config), decision=decision),
+    )
     _summarise(state, run_dir, time.perf_counter() - start)
     return 0 if state.get("status") == "accepted" else 1
 
@@ -280,6 +343,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     r = sub.add_parser("resume", help="finish a stopped run from its last checkpoint")
     r.add_argument("run_dir")
     r.add_argument("--sandbox", choices=["auto", "docker", "bwrap", "local"])
+    r.add_argument("--model", help="PROVIDER:MODEL for every coder (default: as generate had it)")
+    r.add_argument("--model-for", action="append", metavar="MODULE=PROVIDER:MODEL")
+    r.add_argument("--base-url", help="another OpenAI-compatible endpoint than generate's")
     answer = r.add_mutually_exclusive_group()
     answer.add_argument("--approve", action="store_true", help="approve the paused sandbox run")
     answer.add_argument("--reject", metavar="REASON", help="reject it and stop the run")

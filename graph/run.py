@@ -131,8 +131,9 @@ def resume(
 
 
 def load_config(run_dir: Path, **overrides: Any) -> WorkflowConfig:
-    """The configuration a run was started with (models must be given again: they are not
-    serialisable; the library coder is used where none is given)."""
+    """The configuration a run was started with. Chat models are not serialisable: pass them
+    as overrides (``model=``, ``models=``); the command line rebuilds them from the run's
+    ``models.json``. The library coder is used where none is given."""
     from simcoder.agents.spec import AcceleratorSpec
 
     saved = json.loads((run_dir / CONFIG_FILE).read_text())
