@@ -84,10 +84,8 @@ def _models(choice: dict[str, Any], run_dir: Path) -> tuple[Any, dict[str, Any]]
 
 def _endpoint_failed(exc: BaseException) -> bool:
     """The model's endpoint refused, timed out or answered with an error status."""
-    try:
-        import openai
-    except ImportError:  # pragma: no cover - langchain-openai depends on it
-        return False
+    import openai
+
     return isinstance(exc, openai.APIError)
 
 
@@ -218,17 +216,12 @@ def cmd_resume(args: argparse.Namespace) -> int:
         raise ValueError(f"{run_dir}: not a simcoder run directory (no run_config.json)")
     start = time.perf_counter()
     saved = run_dir / MODELS_FILE
-    choice: dict[str, Any] = (
-        json.loads(saved.read_text())
-        if saved.exists()
-        else {"model": None, "model_for": [], "base_url": None}
-    )
-    if args.model:
-        choice["model"] = args.model
-    if args.model_for:
-        choice["model_for"] = args.model_for
-    if args.base_url:
-        choice["base_url"] = args.base_url
+    before = json.loads(saved.read_text()) if saved.exists() else {}
+    choice = {  # what resume is given overrides what generate was given
+        "model": args.model or before.get("model"),
+        "model_for": args.model_for or before.get("model_for", []),
+        "base_url": args.base_url or before.get("base_url"),
+    }
     model, models = _models(choice, run_dir)
     config = load_config(
         run_dir,

@@ -42,10 +42,8 @@ class Undecided(Exception):
 
 def _unreachable(exc: BaseException) -> bool:
     """The endpoint did not answer at all (refused, unknown host, timed out)."""
-    try:
-        import openai
-    except ImportError:  # pragma: no cover - langchain-openai depends on it
-        return False
+    import openai
+
     return isinstance(exc, openai.APIConnectionError)
 
 
@@ -261,12 +259,14 @@ def run_sample(
     try:
         attempt = coder.write(task.module, i, directory / "attempt", task.description, "")
     except Exception as exc:
-        endpoint = choice.endpoint or "the provider's default endpoint"
         if dead is not None and _unreachable(exc):
             dead.add(choice.label)
-        raise Undecided(
-            f"{where}: the endpoint {endpoint} failed: {type(exc).__name__}: {exc}"[:400]
-        ) from exc
+        failed = (
+            (f"the endpoint {choice.endpoint}" if choice.endpoint else "the provider's endpoint")
+            if choice.kind == "llm"
+            else f"the {choice.kind} coder"
+        )
+        raise Undecided(f"{where}: {failed} failed: {type(exc).__name__}: {exc}"[:400]) from exc
     record: dict[str, Any] = {
         "model": choice.label,
         "kind": choice.kind,
@@ -431,9 +431,9 @@ def run_eval(
                 outcome = future.result()
             except SandboxUnavailable:
                 raise
-            except Undecided as exc:  # the sandbox or the endpoint failed, not the candidate
-                outcome = str(exc)
-                errors.append(outcome)
+            except Exception as exc:  # the sandbox or the endpoint failed, not the candidate
+                outcome = str(exc) if isinstance(exc, Undecided) else f"{type(exc).__name__}: {exc}"
+                errors.append(outcome[:400])
             else:
                 samples.append(outcome)
             if progress is not None:
