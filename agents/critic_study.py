@@ -20,6 +20,7 @@ from simcoder.agents.executor import execute
 from simcoder.agents.references import Reference, expected_cycles, reference_for
 from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.sandbox.types import Limits
+from simcoder.simulator.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def load_suite(root: Path) -> list[Entry]:
         for path in sorted((root / "correct").glob(f"{module}_*.py")):
             out.append(Entry(module, path.stem, path, False, _summary(path)))
     if not out:
-        raise ValueError(f"{root}: no suite files (expected <module>/*.py and correct/*.py)")
+        raise UserError(f"{root}: no suite files (expected <module>/*.py and correct/*.py)")
     return out
 
 

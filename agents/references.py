@@ -10,6 +10,7 @@ from pathlib import Path
 import simcoder.workloads as wl
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.simulator.engine import simulate_network
+from simcoder.simulator.errors import UserError
 from simcoder.workloads.builtin import SCALESIM_FILES, get_workload
 
 GOLDEN = "golden (SCALE-Sim 3.0.0's own numbers)"
@@ -66,11 +67,11 @@ def read_user_reference(path: Path) -> dict[str, list[int]]:
     try:
         raw = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read the reference file ({exc})") from None
+        raise UserError(f"{path}: cannot read the reference file ({exc})") from None
     if not isinstance(raw, dict) or not all(
         isinstance(v, list) and all(isinstance(c, int) for c in v) for v in raw.values()
     ):
-        raise ValueError(
+        raise UserError(
             f"{path}: write a JSON object mapping each workload to a list of "
             "integer cycles, one per layer"
         )
@@ -90,16 +91,16 @@ def reference_for(
     ``simcoder`` is our core, ``golden`` insists on SCALE-Sim's committed numbers, and ``auto``
     takes the golden numbers where they cover the spec, else our core."""
     if mode not in MODES:
-        raise ValueError(f"reference {mode!r}: choose one of {', '.join(MODES)} or give a file")
+        raise UserError(f"reference {mode!r}: choose one of {', '.join(MODES)} or give a file")
     if user is not None:
         path, table = user
         if workload not in table:
-            raise ValueError(f"{path}: no expected cycles for workload {workload!r}")
+            raise UserError(f"{path}: no expected cycles for workload {workload!r}")
         layer_names = [
             r.layer.name for r in simulate_network(get_workload(workload), spec.sim_config()).layers
         ]
         if len(table[workload]) != len(layer_names):
-            raise ValueError(
+            raise UserError(
                 f"{path}: {workload} has {len(layer_names)} layers, the file gives "
                 f"{len(table[workload])} cycle counts"
             )
@@ -121,7 +122,7 @@ def reference_for(
     if mode in ("auto", "golden") and golden is not None and len(golden) == len(names):
         return Reference(GOLDEN, tuple(zip(names, golden, strict=True)))
     if mode == "golden":
-        raise ValueError(
+        raise UserError(
             f"no committed SCALE-Sim numbers cover {workload} on this spec; use --reference "
             "scalesim (SCALE-Sim installed) or simcoder"
         )

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from simcoder.simulator.compat.scalesim_cfg import TOPOLOGY_HEADER, cfg_for
+from simcoder.simulator.errors import UserError
 from simcoder.simulator.fast.compiled import cache_root
 from simcoder.simulator.types import Layer, SimConfig
 
@@ -34,7 +35,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 """
 
 
-class ScaleSimUnavailable(ValueError):
+class ScaleSimUnavailable(UserError):
     """No interpreter with SCALE-Sim 3.0.0 was found; the message says how to get one."""
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from simcoder.simulator.errors import UserError
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -22,8 +23,8 @@ _ALL: tuple[ModuleName, ...] = ("mapping", "interconnect", "storage")
 MODULES: tuple[str, ...] = _ALL
 
 
-class SpecError(ValueError):
-    pass
+class SpecError(UserError):
+    """A spec file or a planned spec is wrong: names the file or field and how to fix it."""
 
 
 class AcceleratorSpec(BaseModel):

@@ -25,6 +25,7 @@ from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
 from simcoder.graph.state import ModuleState, WorkflowState
+from simcoder.simulator.errors import UserError
 from simcoder.tools import judge_candidates, run_candidates
 
 
@@ -32,8 +33,8 @@ class Node(Protocol):
     def __call__(self, state: WorkflowState) -> dict[str, Any]: ...
 
 
-class PlannerError(ValueError):
-    pass
+class PlannerError(UserError):
+    """The planner could not turn the description into a spec; says what to change."""
 
 
 def make_planner(config: WorkflowConfig) -> Node:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from simcoder.simulator.errors import SimcoderError
+
 RESULT_FILE = "result.json"  # what the in-sandbox runner writes, relative to the job directory
 
 
@@ -72,5 +74,5 @@ class Sandbox(Protocol):
     def run(self, job: Job) -> ExecResult: ...
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(SimcoderError, RuntimeError):
     """The backend cannot run here; the message says how to get it (or how to choose another)."""

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from simcoder.simulator.errors import UserError
+
 KINDS = ("mapping", "interconnect", "storage")
 BUILTIN = {
     ("mapping", "reference"): "simcoder.simulator.mapping.reference:ReferenceMapping",
@@ -20,8 +22,8 @@ BUILTIN = {
 }
 
 
-class ModuleLoadError(ValueError):
-    pass
+class ModuleLoadError(UserError):
+    """A module spec names no loadable module; the message lists the choices."""
 
 
 def builtin_names(kind: str) -> list[str]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simcoder.simulator.errors import UserError
+
 
 class Dataflow(enum.Enum):
     OUTPUT_STATIONARY = "os"
@@ -23,7 +25,7 @@ class Compat(enum.Enum):
     SCALESIM_3_0_0 = "scalesim-3.0.0"
 
 
-class ValidationError(ValueError):
+class ValidationError(UserError):
     """Bad input. ``field`` names what is wrong; the message says how to fix it."""
 
     def __init__(self, field_name: str, message: str) -> None:

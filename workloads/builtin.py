@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simcoder.simulator.errors import UserError
 from simcoder.simulator.types import Layer
 
 
@@ -281,8 +282,11 @@ SCALESIM_FILES = {
 GEMM_WORKLOADS = frozenset({"ncf", "transformer_gemm", "gpt2"})
 
 
-class UnknownWorkload(KeyError):
-    pass
+class UnknownWorkload(UserError, KeyError):
+    """A workload name that is not built in; the message lists the built-in ones."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 def get_workload(name: str) -> list[Layer]:

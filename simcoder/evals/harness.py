@@ -28,6 +28,7 @@ from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import Task, cases_json, expected, hand_expected
 from simcoder.sandbox.runtime import pinned_numpy, python_minor
 from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits, SandboxUnavailable
+from simcoder.simulator.errors import UserError
 
 CATEGORIES = ("pass", "no_code", "syntax", "signature", "crash", "timeout", "wrong_numbers")
 FROM_ATTEMPT = {"no_code": "no_code", "syntax_error": "syntax", "bad_signature": "signature"}
@@ -73,11 +74,11 @@ def parse_models(
         else:
             out.append(ModelChoice(item, "llm", *make_model(item)))
     if not out:
-        raise ValueError(
+        raise UserError(
             "--models is empty: give library, oracle or PROVIDER:MODEL, comma-separated"
         )
     if len({m.label for m in out}) != len(out):
-        raise ValueError(f"--models {text!r} names a model twice")
+        raise UserError(f"--models {text!r} names a model twice")
     return out
 
 
@@ -85,7 +86,7 @@ def parse_strategies(text: str) -> list[str]:
     picked = [s.strip() for s in text.split(",") if s.strip()]
     bad = [s for s in picked if s not in STRATEGIES]
     if bad or not picked:
-        raise ValueError(f"--strategies {text!r}: choose from {', '.join(STRATEGIES)}")
+        raise UserError(f"--strategies {text!r}: choose from {', '.join(STRATEGIES)}")
     return picked
 
 
@@ -93,9 +94,9 @@ def parse_ks(text: str) -> list[int]:
     try:
         ks = sorted({int(s) for s in text.split(",") if s.strip()})
     except ValueError:
-        raise ValueError(f"-k {text!r}: give positive integers, e.g. 1,5") from None
+        raise UserError(f"-k {text!r}: give positive integers, e.g. 1,5") from None
     if not ks or ks[0] < 1:
-        raise ValueError(f"-k {text!r}: give positive integers, e.g. 1,5")
+        raise UserError(f"-k {text!r}: give positive integers, e.g. 1,5")
     return ks
 
 
@@ -309,7 +310,7 @@ def run_sample(
 def pass_at_k(n: int, c: int, k: int) -> float:
     """The unbiased estimator 1 - C(n-c, k) / C(n, k) (Chen et al. 2021), in its stable form."""
     if k > n:
-        raise ValueError(f"pass@{k} needs at least {k} samples per task, got {n}")
+        raise UserError(f"pass@{k} needs at least {k} samples per task, got {n}")
     if n - c < k:
         return 1.0
     return float(1.0 - np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
@@ -402,9 +403,9 @@ def run_eval(
 ) -> dict[str, Any]:
     """Every sample (stored ones are read back), then the scores."""
     if n < 1:
-        raise ValueError("-n must be at least 1")
+        raise UserError("-n must be at least 1")
     if max(ks) > n:
-        raise ValueError(
+        raise UserError(
             f"-k {max(ks)} needs -n of at least {max(ks)} samples per task (got -n {n})"
         )
     out.mkdir(parents=True, exist_ok=True)

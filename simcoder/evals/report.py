@@ -6,7 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from simcoder.bench import _write, bars_svg
+from simcoder.bench.page import _write, bars_svg
 from simcoder.evals.harness import CATEGORIES
 
 KIND = {

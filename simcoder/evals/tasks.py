@@ -17,8 +17,8 @@ from functools import cache
 from typing import Any
 
 from simcoder.simulator.engine import Modules, simulate_layer
+from simcoder.simulator.errors import ScaleSimFailure, UserError
 from simcoder.simulator.registry import load_module
-from simcoder.simulator.storage.read_buffer import ScaleSimFailure
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -517,14 +517,14 @@ def select(selector: str) -> list[Task]:
     when any item matches it."""
     items = [s.strip() for s in selector.split(",") if s.strip()]
     if not items:
-        raise ValueError("--tasks is empty: give 'all', task ids, glob patterns or tags")
+        raise UserError("--tasks is empty: give 'all', task ids, glob patterns or tags")
     picked = []
     for item in items:
         found = [
             t for t in TASKS if item == "all" or item in t.tags or fnmatch.fnmatchcase(t.id, item)
         ]
         if not found:
-            raise ValueError(
+            raise UserError(
                 f"--tasks {item!r} matches no task; see `simcoder eval --list` (ids, or tags "
                 "mapping/interconnect/storage, os/ws/is, calc/user, conv/gemm, scalesim/variant)"
             )

@@ -18,7 +18,7 @@ from simcoder.simulator.checks.properties import (
 )
 from simcoder.simulator.checks.violations import Violation
 from simcoder.simulator.engine import Modules, simulate_layer
-from simcoder.simulator.storage.read_buffer import ScaleSimFailure
+from simcoder.simulator.errors import ScaleSimFailure
 
 REPORT_FIELDS = [
     f.name

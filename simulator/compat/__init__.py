@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
+from simcoder.simulator.errors import InputError
 
-class InputError(ValueError):
-    """A user's input file is wrong. Printed as one line: where, what, how to fix."""
-
-    def __init__(
-        self, path: str, message: str, line: int | None = None, field: str | None = None
-    ) -> None:
-        where = path + (f":{line}" if line is not None else "")
-        what = f"{field}: " if field else ""
-        super().__init__(f"{where}: {what}{message}")
-        self.path, self.line, self.field = path, line, field
+__all__ = ["InputError"]

@@ -8,6 +8,7 @@ import numpy as np
 
 from simcoder.simulator.contracts import DramAccess, StorageReport
 from simcoder.simulator.engine import layer_report
+from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.fast.compiled import kernels
 from simcoder.simulator.fast.geometry import H, W, fold_length, placements
 from simcoder.simulator.interconnect.fetch_order import fetch_orders
@@ -21,7 +22,6 @@ from simcoder.simulator.mapping.reference import (
 from simcoder.simulator.storage.read_buffer import (
     SETS_PER_HALF,
     EpochWalk,
-    ScaleSimFailure,
     calc_mode_dram_reads,
 )
 from simcoder.simulator.storage.reference import StallClock

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcoder.simulator.errors import ScaleSimFailure
+
 SETS_PER_HALF = 50  # active_buf_frac 0.5 of 100 sets
 FIRST_FILL_WORDS_PER_CYCLE = 10  # CALC mode's default backing bandwidth
-
-
-class ScaleSimFailure(RuntimeError):
-    """SCALE-Sim 3.0.0 itself crashes on this input; exact reproduction has no numbers to give."""
 
 
 @dataclass(frozen=True)

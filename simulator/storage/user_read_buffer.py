@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simcoder.simulator.contracts import DemandStream
-from simcoder.simulator.storage.read_buffer import ScaleSimFailure
+from simcoder.simulator.errors import ScaleSimFailure
 
 
 @dataclass(frozen=True)

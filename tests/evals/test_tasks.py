@@ -14,7 +14,7 @@ from simcoder.evals import sandbox_runner
 from simcoder.evals.harness import bootstrap_ci, pass_at_k
 from simcoder.evals.tasks import BY_ID, TASKS, expected, hand_expected, select
 from simcoder.simulator.engine import simulate_layer
-from simcoder.simulator.storage.read_buffer import ScaleSimFailure
+from simcoder.simulator.errors import ScaleSimFailure
 
 
 def test_the_suite_covers_modules_dataflows_modes_and_layer_kinds() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from simcoder.agents.coders import LLMCoder
-from simcoder.graph.cli import make_model
+from simcoder.agents.models import make_model
 from tests.loopback import completion, openai_server
 
 RIGHT = (

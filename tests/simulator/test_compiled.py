@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from simcoder.simulator.checks.probes import probe_grid
+from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.fast import compiled
 from simcoder.simulator.fast import engine as fast_engine
 from simcoder.simulator.fast.engine import fast_simulate_layer, supports
-from simcoder.simulator.storage.read_buffer import ScaleSimFailure
 
 PROBES = [p for p in probe_grid() if supports(p.config)]
 

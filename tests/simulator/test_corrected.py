@@ -10,8 +10,8 @@ import pytest
 
 from simcoder.simulator.checks.probes import probe_grid
 from simcoder.simulator.engine import Modules, simulate_layer
+from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.fast.engine import fast_simulate_layer
-from simcoder.simulator.storage.read_buffer import ScaleSimFailure
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,

@@ -8,8 +8,8 @@ import pytest
 
 from simcoder.simulator.checks.probes import probe_grid
 from simcoder.simulator.engine import Modules, simulate_layer
+from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.fast.engine import fast_compute_layer, fast_simulate_layer, supports
-from simcoder.simulator.storage.read_buffer import ScaleSimFailure
 from simcoder.simulator.types import BandwidthMode
 
 PROBES = [p for p in probe_grid() if supports(p.config)]

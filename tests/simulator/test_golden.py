@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from golden_support import GoldenCase, differences, load_cases, run_case
-from simcoder.simulator.storage.read_buffer import ScaleSimFailure
+from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.types import Dataflow
 
 CALC = load_cases("random_calc.jsonl")

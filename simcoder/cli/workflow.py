@@ -1,106 +1,49 @@
-"""``simcoder generate | resume | trace | check``. Imported only by these commands."""
+"""``simcoder generate | resume | trace | judge``: the workflow's commands. Importing this module
+imports only the standard library; the agent stack loads when a command runs."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-PROVIDERS = {  # provider -> default base URL of its OpenAI-compatible endpoint
-    "openai": None,
-    "deepseek": "https://api.deepseek.com/v1",
-    "vllm": "http://localhost:8000/v1",
-    "ollama": "http://localhost:11434/v1",
-    "llamacpp": "http://localhost:8080/v1",
-}
+from simcoder.simulator.errors import SimcoderError, UserError
 
 
-HOSTED = {"openai": "api.openai.com", "deepseek": "api.deepseek.com"}  # these need a key
+class EndpointFailed(SimcoderError):
+    """The model's endpoint refused, timed out or failed; the message says how to resume."""
 
 
-def make_model(
-    spec: str,
-    base_url: str | None,
-    temperature: float = 0.3,
-    max_retries: int = 3,
-    timeout_s: float = 120,
-    cache: bool | None = None,
-) -> Any:
-    """``PROVIDER:MODEL`` -> a LangChain chat model talking to an OpenAI-compatible endpoint."""
-    provider, sep, name = spec.partition(":")
-    if not sep or provider not in PROVIDERS or not name:
-        raise ValueError(
-            f"{spec!r}: write PROVIDER:MODEL with PROVIDER one of "
-            f"{', '.join(PROVIDERS)} (e.g. openai:gpt-4o, deepseek:deepseek-chat)"
-        )
-    from langchain_openai import ChatOpenAI
+def _validated(build: Any) -> Any:
+    """Build a workflow config; pydantic's validation error becomes one line naming the field."""
+    from pydantic import ValidationError
 
-    key = os.environ.get(f"{provider.upper()}_API_KEY") or os.environ.get("OPENAI_API_KEY")
-    if key is None and base_url is None and provider in HOSTED:
-        raise ValueError(
-            f"{spec!r} talks to {HOSTED[provider]}, which needs an API key: set "
-            f"{provider.upper()}_API_KEY (or give a local OpenAI-compatible endpoint with "
-            "--base-url URL, e.g. vllm:MODEL, ollama:MODEL or llamacpp:MODEL)"
-        )
-    from pydantic import SecretStr
-
-    return ChatOpenAI(
-        model=name,
-        base_url=base_url or PROVIDERS[provider],
-        api_key=SecretStr(key or "not-needed"),
-        temperature=temperature,
-        max_retries=max_retries,
-        timeout=timeout_s,
-        cache=cache,
-    )
-
-
-MODELS_FILE = "models.json"  # the command line's model choices: resume asks the same models
-
-
-def _models(choice: dict[str, Any], run_dir: Path) -> tuple[Any, dict[str, Any]]:
-    """``--model``, ``--model-for`` and ``--base-url`` -> (model for every module, per-module
-    models); saved in the run directory (names and URLs only, never a key) for ``resume``."""
-    model = make_model(choice["model"], choice["base_url"]) if choice["model"] else None
-    models = {}
-    for item in choice["model_for"]:
-        module, sep, target = item.partition("=")
-        if not sep:
-            raise ValueError(f"--model-for {item!r}: write MODULE=PROVIDER:MODEL")
-        models[module] = make_model(target, choice["base_url"])
-    if model is not None or models:
-        from langchain_community.cache import SQLiteCache
-        from langchain_core.globals import set_llm_cache
-
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir / MODELS_FILE).write_text(json.dumps(choice, indent=2))
-        set_llm_cache(SQLiteCache(database_path=str(run_dir / "llm_cache.sqlite")))
-    return model, models
-
-
-def _endpoint_failed(exc: BaseException) -> bool:
-    """The model's endpoint refused, timed out or answered with an error status."""
-    import openai
-
-    return isinstance(exc, openai.APIError)
+    try:
+        return build()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise UserError(f"{where}: {message}" if where else message) from None
 
 
 def _explained(run_dir: Path, call: Any) -> Any:
     """Run the workflow; an endpoint failure becomes one clear line that says how to go on.
     The checkpoints keep every finished step, so nothing done is lost."""
+    from simcoder.agents.models import endpoint_failed
+
     try:
         return call()
     except Exception as exc:
-        if not _endpoint_failed(exc):
+        if not endpoint_failed(exc):
             raise
         request = getattr(exc, "request", None)
         where = f" {request.url}" if request is not None else ""
         first = (str(exc).splitlines() or [""])[0][:200]
-        raise ValueError(
+        raise EndpointFailed(
             f"the model endpoint{where} failed ({type(exc).__name__}: {first}); nothing is "
             f"lost: {run_dir} keeps every finished step. Fix the endpoint (or give another with "
             f"--base-url URL) and run: simcoder resume {run_dir}"
@@ -108,30 +51,37 @@ def _explained(run_dir: Path, call: Any) -> Any:
 
 
 def _config(args: argparse.Namespace, run_dir: Path) -> Any:
+    from simcoder.agents.models import configure_models
     from simcoder.agents.references import MODES
-    from simcoder.agents.spec import read_spec
+    from simcoder.agents.spec import AcceleratorSpec, read_spec
     from simcoder.graph.config import WorkflowConfig
 
     spec = read_spec(args.spec) if args.spec else None
-    if spec is not None and args.workload:
-        spec = spec.model_copy(update={"workloads": args.workload})
+    if spec is not None and args.workload:  # validated like the file's own list
+        spec = _validated(
+            lambda: AcceleratorSpec.model_validate(
+                {**spec.model_dump(), "workloads": args.workload}
+            )
+        )
     choice = {"model": args.model, "model_for": args.model_for or [], "base_url": args.base_url}
-    model, models = _models(choice, run_dir)
-    return WorkflowConfig(
-        run_dir=run_dir,
-        spec=spec,
-        description=args.description,
-        model=model,
-        models=models,
-        endpoint=args.base_url,
-        strategy=args.strategy,
-        sandbox=args.sandbox,
-        max_rounds=args.max_rounds,
-        reference_file=(
-            Path(args.reference) if args.reference and args.reference not in MODES else None
-        ),
-        reference=args.reference if args.reference in MODES else "auto",
-        approve=args.approve,
+    model, models = configure_models(choice, run_dir)
+    return _validated(
+        lambda: WorkflowConfig(
+            run_dir=run_dir,
+            spec=spec,
+            description=args.description,
+            model=model,
+            models=models,
+            endpoint=args.base_url,
+            strategy=args.strategy,
+            sandbox=args.sandbox,
+            max_rounds=args.max_rounds,
+            reference_file=(
+                Path(args.reference) if args.reference and args.reference not in MODES else None
+            ),
+            reference=args.reference if args.reference in MODES else "auto",
+            approve=args.approve,
+        )
     )
 
 
@@ -197,7 +147,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from simcoder.graph.run import generate
 
     if not args.spec and not args.description:
-        raise ValueError("describe the accelerator in quotes, or give --spec FILE (see examples/)")
+        raise UserError("describe the accelerator in quotes, or give --spec FILE (see examples/)")
     run_dir = Path(args.outdir or f"runs/{time.strftime('%Y%m%d-%H%M%S')}")
     start = time.perf_counter()
     config = _config(args, run_dir)
@@ -209,11 +159,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    from simcoder.agents.models import MODELS_FILE, configure_models
     from simcoder.graph.run import load_config, resume
 
     run_dir = Path(args.run_dir)
     if not (run_dir / "run_config.json").exists():
-        raise ValueError(f"{run_dir}: not a simcoder run directory (no run_config.json)")
+        raise UserError(f"{run_dir}: not a simcoder run directory (no run_config.json)")
     start = time.perf_counter()
     saved = run_dir / MODELS_FILE
     before = json.loads(saved.read_text()) if saved.exists() else {}
@@ -222,7 +173,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
         "model_for": args.model_for or before.get("model_for", []),
         "base_url": args.base_url or before.get("base_url"),
     }
-    model, models = _models(choice, run_dir)
+    model, models = configure_models(choice, run_dir)
     config = load_config(
         run_dir,
         sandbox=args.sandbox or None,
@@ -246,12 +197,12 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
     path = Path(args.run_dir) / "trace.jsonl"
     if not path.exists():
-        raise ValueError(f"{path}: no trace (is {args.run_dir} a run directory?)")
+        raise UserError(f"{path}: no trace (is {args.run_dir} a run directory?)")
     print(render_tree(read_trace(path)))
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def cmd_judge(args: argparse.Namespace) -> int:
     """The executor and critic on modules a person wrote."""
     from simcoder.agents.critic import judge
     from simcoder.agents.executor import execute
@@ -263,12 +214,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     for item in args.modules:
         kind, sep, target = item.partition("=")
         if not sep or kind not in MODULES:
-            raise ValueError(
+            raise UserError(
                 f"{item!r}: write MODULE=FILE.py[:Attr] with MODULE one of {', '.join(MODULES)}"
             )
         path, _, attr = target.partition(":")
         if not Path(path).is_file():
-            raise ValueError(f"{path}: no such file")
+            raise UserError(f"{path}: no such file")
         candidates[kind] = (path, attr or "Module")
     spec = read_spec(args.spec) if args.spec else paper_spec("check")
     spec = spec.model_copy(
@@ -346,25 +297,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     t = sub.add_parser("trace", help="a run's tree of nodes and model calls, with timings")
     t.add_argument("run_dir")
     t.set_defaults(func=cmd_trace)
-    c = sub.add_parser("check", help="run the executor and critic on modules you wrote")
+    c = sub.add_parser(
+        "judge",
+        aliases=["check"],
+        help="run modules you wrote through the executor (sandbox, the spec's workloads) and "
+        "the critic: the workflow's verdict (`check` is the old name)",
+    )
     c.add_argument("modules", nargs="+", metavar="MODULE=FILE.py[:Attr]")
     c.add_argument("--workload", action="append")
     c.add_argument("--spec")
     c.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
     c.add_argument("-o", "--outdir")
     c.add_argument("--json", action="store_true")
-    c.set_defaults(func=cmd_check)
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Agent-stack commands: turn their input mistakes into one-line errors."""
-    from pydantic import ValidationError
-
-    from simcoder.agents.spec import SpecError
-    from simcoder.graph.nodes import PlannerError
-
-    try:
-        return int(args.real_func(args))
-    except (SpecError, PlannerError, ValueError, ValidationError) as exc:
-        print(f"simcoder: error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 2
+    c.set_defaults(func=cmd_judge)

@@ -39,7 +39,7 @@ def cmd_exec(args: argparse.Namespace) -> int:
     return 0 if result.status.value == "ok" else 1
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s = sub.add_parser("sandbox", help="build the sandbox image, or run a command in a sandbox")
     ss = s.add_subparsers(dest="sandbox_command", required=True)
     b = ss.add_parser("build", help="build the sandbox image (offline when no registry answers)")
