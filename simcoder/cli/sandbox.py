@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from simcoder.sandbox.types import Job, Limits
+from simcoder.simulator.errors import UserError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -26,8 +27,8 @@ def cmd_exec(args: argparse.Namespace) -> int:
 
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
-        raise SystemExit(
-            "simcoder sandbox exec: give a command after --, e.g. "
+        raise UserError(
+            "sandbox exec: give a command after --, e.g. "
             "`simcoder sandbox exec -- python3 -c 'print(1)'`"
         )
     sandbox = get_sandbox(args.backend)
