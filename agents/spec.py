@@ -8,6 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from simcoder.simulator.registry import KINDS, ModuleKind
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -17,9 +18,8 @@ from simcoder.simulator.types import (
 )
 from simcoder.workloads.builtin import WORKLOADS
 
-ModuleName = Literal["mapping", "interconnect", "storage"]
-_ALL: tuple[ModuleName, ...] = ("mapping", "interconnect", "storage")
-MODULES: tuple[str, ...] = _ALL
+ModuleName = ModuleKind
+MODULES: tuple[ModuleName, ...] = KINDS
 
 
 class SpecError(ValueError):
@@ -41,7 +41,7 @@ class AcceleratorSpec(BaseModel):
     bandwidth_mode: Literal["CALC", "USER"] = "CALC"
     dram_words_per_cycle: int = Field(default=10, gt=0)
     workloads: list[str] = Field(default_factory=lambda: ["alphago_zero"])
-    modules: list[ModuleName] = Field(default_factory=lambda: list(_ALL))
+    modules: list[ModuleName] = Field(default_factory=lambda: list(KINDS))
 
     @field_validator("workloads")
     @classmethod
