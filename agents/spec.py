@@ -8,7 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from simcoder.simulator.registry import KINDS, ModuleKind
+from simcoder.simulator.registry import KINDS, ModuleKind, module_kind
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -19,7 +19,7 @@ from simcoder.simulator.types import (
 from simcoder.workloads.builtin import WORKLOADS
 
 ModuleName = ModuleKind
-MODULES: tuple[ModuleName, ...] = KINDS
+MODULES: tuple[str, ...] = KINDS
 
 
 class SpecError(ValueError):
@@ -41,7 +41,7 @@ class AcceleratorSpec(BaseModel):
     bandwidth_mode: Literal["CALC", "USER"] = "CALC"
     dram_words_per_cycle: int = Field(default=10, gt=0)
     workloads: list[str] = Field(default_factory=lambda: ["alphago_zero"])
-    modules: list[ModuleName] = Field(default_factory=lambda: list(KINDS))
+    modules: list[ModuleName] = Field(default_factory=lambda: [module_kind(k) for k in KINDS])
 
     @field_validator("workloads")
     @classmethod

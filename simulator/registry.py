@@ -9,15 +9,15 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from simcoder.simulator.contracts import InterconnectModule, MappingModule, StorageModule
 
 # The one place the module kinds, their contracts, their methods and their reference classes are
 # written down; everything else (agents, evals, sandbox runners, CLIs) imports them from here.
 ModuleKind = Literal["mapping", "interconnect", "storage"]
-KINDS: tuple[ModuleKind, ...] = get_args(ModuleKind)
-CONTRACT: Mapping[ModuleKind, type] = MappingProxyType(
+KINDS: tuple[str, ...] = get_args(ModuleKind)
+CONTRACT: Mapping[str, type] = MappingProxyType(
     {"mapping": MappingModule, "interconnect": InterconnectModule, "storage": StorageModule}
 )
 
@@ -38,7 +38,7 @@ REFERENCE: Mapping[str, str] = MappingProxyType(
         "storage": "simcoder.simulator.storage.reference:ReferenceStorage",
     }
 )
-BUILTIN = {(kind, "reference"): REFERENCE[kind] for kind in KINDS}
+BUILTIN: dict[tuple[str, str], str] = {(kind, "reference"): REFERENCE[kind] for kind in KINDS}
 
 
 class ModuleLoadError(ValueError):
@@ -47,9 +47,8 @@ class ModuleLoadError(ValueError):
 
 def module_kind(name: str) -> ModuleKind:
     """``name`` as a module kind; an unknown name is a ModuleLoadError listing the kinds."""
-    for kind in KINDS:
-        if kind == name:
-            return kind
+    if name in KINDS:
+        return cast(ModuleKind, name)
     raise ModuleLoadError(f"unknown module kind {name!r}; choose one of {', '.join(KINDS)}")
 
 
