@@ -13,10 +13,10 @@ import pytest
 from simcoder.simulator.checks.probes import probe_grid
 from simcoder.simulator.fast import compiled
 from simcoder.simulator.fast import engine as fast_engine
-from simcoder.simulator.fast.engine import fast_simulate_layer, supports
+from simcoder.simulator.fast.engine import fast_simulate_layer
 from simcoder.simulator.storage.read_buffer import ScaleSimFailure
 
-PROBES = [p for p in probe_grid() if supports(p.config)]
+PROBES = probe_grid()
 
 
 def test_aot_module_is_the_default_and_not_numba() -> None:
