@@ -13,13 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from simcoder.agents.prompts import CLASS_NAME, METHOD, contract, module_spec, render
-
-LIBRARY = {
-    "mapping": "simcoder.simulator.mapping.reference:ReferenceMapping",
-    "interconnect": "simcoder.simulator.interconnect.reference:ReferenceInterconnect",
-    "storage": "simcoder.simulator.storage.reference:ReferenceStorage",
-}
+from simcoder.agents.prompts import CLASS_NAME, contract, module_spec, render
+from simcoder.simulator.registry import METHOD, REFERENCE
 
 
 @dataclass(frozen=True)
@@ -60,7 +55,7 @@ class LibraryCoder:
                 json.dumps({"coder": "library", "status": "no_code", "detail": detail}, indent=2)
             )
             return Attempt(module, number, None, "no_code", 0, detail, oracle=True)
-        target, attr = LIBRARY[module].split(":")
+        target, attr = REFERENCE[module].split(":")
         code = (
             f'"""{module} module by the library coder (oracle: simcoder\'s verified '
             f'reference component)."""\n\nfrom {target} import {attr} as {CLASS_NAME}\n\n'
@@ -69,7 +64,9 @@ class LibraryCoder:
         path = directory / "module.py"
         path.write_text(code)
         (directory / "attempt.json").write_text(
-            json.dumps({"coder": "library", "oracle": True, "component": LIBRARY[module]}, indent=2)
+            json.dumps(
+                {"coder": "library", "oracle": True, "component": REFERENCE[module]}, indent=2
+            )
         )
         return Attempt(module, number, path, "written", 0, oracle=True)
 

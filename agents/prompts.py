@@ -9,7 +9,6 @@ import simcoder.simulator as sim
 
 PROMPTS = Path(__file__).with_name("prompts")
 STRATEGIES = ("zero-shot", "icl", "cot", "icl+cot")
-METHOD = {"mapping": "map", "interconnect": "schedule", "storage": "simulate"}
 CLASS_NAME = "Module"
 
 

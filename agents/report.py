@@ -20,6 +20,7 @@ from pathlib import Path
 
 from simcoder.api import simulate
 from simcoder.simulator.engine import Modules
+from simcoder.simulator.registry import KINDS
 
 HERE = Path(__file__).parent
 
@@ -32,7 +33,7 @@ def main() -> None:
     p.add_argument("-o", "--outdir", default=".")
     a = p.parse_args()
     mods = Modules.load(**{{k: f"{{HERE / (k + '.py')}}:Module" if (HERE / (k + ".py")).exists()
-                            else "reference" for k in ("mapping", "interconnect", "storage")}})
+                            else "reference" for k in KINDS}})
     report = simulate(a.config, a.topology, gemm=a.gemm, outdir=a.outdir, modules=mods)
     print(f"{{len(report.layers)}} layers, {{report.total_cycles}} cycles; reports in {{a.outdir}}")
 

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from simcoder.simulator.errors import UserError
+from simcoder.simulator.registry import KINDS, ModuleKind, module_kind
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -18,9 +19,8 @@ from simcoder.simulator.types import (
 )
 from simcoder.workloads.builtin import WORKLOADS
 
-ModuleName = Literal["mapping", "interconnect", "storage"]
-_ALL: tuple[ModuleName, ...] = ("mapping", "interconnect", "storage")
-MODULES: tuple[str, ...] = _ALL
+ModuleName = ModuleKind
+MODULES: tuple[str, ...] = KINDS
 
 
 class SpecError(UserError):
@@ -42,7 +42,7 @@ class AcceleratorSpec(BaseModel):
     bandwidth_mode: Literal["CALC", "USER"] = "CALC"
     dram_words_per_cycle: int = Field(default=10, gt=0)
     workloads: list[str] = Field(default_factory=lambda: ["alphago_zero"])
-    modules: list[ModuleName] = Field(default_factory=lambda: list(_ALL))
+    modules: list[ModuleName] = Field(default_factory=lambda: [module_kind(k) for k in KINDS])
 
     @field_validator("workloads")
     @classmethod

@@ -52,13 +52,14 @@ def is_gemm_workload(name: str) -> bool:
 def compute_summary(
     config: str | Path | SimConfig, topology: str | Path | list[Layer], *, gemm: bool = False
 ) -> list[Any]:
-    """Cycles and utilization per layer only (CALC mode), the fastest query: see
-    ``simcoder.simulator.fast.engine.ComputeSummary``."""
+    """Cycles and utilization per layer only (CALC mode), in closed form, the fastest query: see
+    ``simcoder.simulator.compute.ComputeSummary``."""
     from simcoder.simulator.compat.topology import expand_depthwise
-    from simcoder.simulator.fast.engine import fast_compute_layer, supports
+    from simcoder.simulator.compute import compute_layer
+    from simcoder.simulator.types import BandwidthMode
 
     cfg = resolve_config(config)
-    if not supports(cfg):
+    if cfg.memory.bandwidth_mode is not BandwidthMode.CALC:
         raise InputError(
             "config",
             "the compute-only summary covers CALC bandwidth mode; "
@@ -67,7 +68,7 @@ def compute_summary(
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         layers = resolve_layers(topology, gemm)
-    return [fast_compute_layer(layer, cfg) for layer in expand_depthwise(layers)]
+    return [compute_layer(layer, cfg) for layer in expand_depthwise(layers)]
 
 
 def simulate(

@@ -84,12 +84,11 @@ def layer_report(
 def _layer_runner(
     config: SimConfig, modules: Modules | None, fast: bool
 ) -> Callable[[Layer], LayerReport]:
-    """The compiled fast path when nothing is swapped and it covers the mode; else the modules."""
+    """The compiled fast path when nothing is swapped (it covers every mode); else the modules."""
     if modules is None and fast:
         from simcoder.simulator.fast import engine as fast_engine
 
-        if fast_engine.supports(config):
-            return lambda layer: fast_engine.fast_simulate_layer(layer, config)
+        return lambda layer: fast_engine.fast_simulate_layer(layer, config)
     mods = modules or Modules.load()
     return lambda layer: simulate_layer(layer, config, mods)
 
@@ -103,8 +102,9 @@ def simulate_network(
 ) -> NetworkReport:
     """Simulate every layer; SCALE-Sim's depthwise (DP) layers run once per channel.
 
-    With no ``modules`` the compiled fast path runs where it covers the bandwidth mode (it equals
-    the reference modules exactly); ``fast=False`` forces the reference pipeline.
+    With no ``modules`` the compiled fast path runs (it equals the reference modules exactly, in
+    both bandwidth modes and with ``MemoryConfig.corrected``); ``fast=False`` forces the
+    reference pipeline.
     """
     from simcoder.simulator.compat.topology import expand_depthwise
 

@@ -6,24 +6,51 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Literal, cast, get_args
 
+from simcoder.simulator.contracts import InterconnectModule, MappingModule, StorageModule
 from simcoder.simulator.errors import UserError
 
-KINDS = ("mapping", "interconnect", "storage")
-BUILTIN = {
-    ("mapping", "reference"): "simcoder.simulator.mapping.reference:ReferenceMapping",
-    (
-        "interconnect",
-        "reference",
-    ): "simcoder.simulator.interconnect.reference:ReferenceInterconnect",
-    ("storage", "reference"): "simcoder.simulator.storage.reference:ReferenceStorage",
-}
+# The one place the module kinds, their contracts, their methods and their reference classes are
+# written down; everything else (agents, evals, sandbox runners, CLIs) imports them from here.
+ModuleKind = Literal["mapping", "interconnect", "storage"]
+KINDS: tuple[str, ...] = get_args(ModuleKind)
+CONTRACT: Mapping[str, type] = MappingProxyType(
+    {"mapping": MappingModule, "interconnect": InterconnectModule, "storage": StorageModule}
+)
+
+
+def _only_method(protocol: type) -> str:
+    """The one method a contract (a one-method Protocol in contracts.py) declares."""
+    names = [n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")]
+    if len(names) != 1:
+        raise TypeError(f"{protocol.__name__} declares {names}; a contract has one method")
+    return names[0]
+
+
+METHOD: Mapping[str, str] = MappingProxyType({kind: _only_method(CONTRACT[kind]) for kind in KINDS})
+REFERENCE: Mapping[str, str] = MappingProxyType(
+    {
+        "mapping": "simcoder.simulator.mapping.reference:ReferenceMapping",
+        "interconnect": "simcoder.simulator.interconnect.reference:ReferenceInterconnect",
+        "storage": "simcoder.simulator.storage.reference:ReferenceStorage",
+    }
+)
+BUILTIN: dict[tuple[str, str], str] = {(kind, "reference"): REFERENCE[kind] for kind in KINDS}
 
 
 class ModuleLoadError(UserError):
     """A module spec names no loadable module; the message lists the choices."""
+
+
+def module_kind(name: str) -> ModuleKind:
+    """``name`` as a module kind; an unknown name is a ModuleLoadError listing the kinds."""
+    if name in KINDS:
+        return cast(ModuleKind, name)
+    raise ModuleLoadError(f"unknown module kind {name!r}; choose one of {', '.join(KINDS)}")
 
 
 def builtin_names(kind: str) -> list[str]:
@@ -55,8 +82,7 @@ def _load_attr(spec: str) -> Any:
 
 def load_module(kind: str, spec: str) -> Any:
     """Return a ready module instance. A class is instantiated with no arguments."""
-    if kind not in KINDS:
-        raise ModuleLoadError(f"unknown module kind {kind!r}; choose one of {', '.join(KINDS)}")
+    method = METHOD[module_kind(kind)]
     if ":" not in spec:
         if (kind, spec) not in BUILTIN:
             raise ModuleLoadError(
@@ -66,7 +92,6 @@ def load_module(kind: str, spec: str) -> Any:
         spec = BUILTIN[(kind, spec)]
     obj = _load_attr(spec)
     instance = obj() if isinstance(obj, type) else obj
-    method = {"mapping": "map", "interconnect": "schedule", "storage": "simulate"}[kind]
     if not callable(getattr(instance, method, None)):
         raise ModuleLoadError(f"{spec}: a {kind} module needs a method {method}()")
     return instance

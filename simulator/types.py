@@ -21,10 +21,6 @@ class BandwidthMode(enum.Enum):
     USER = "USER"  # a user-given bandwidth; stalls are modelled
 
 
-class Compat(enum.Enum):
-    SCALESIM_3_0_0 = "scalesim-3.0.0"
-
-
 class ValidationError(UserError):
     """Bad input. ``field`` names what is wrong; the message says how to fix it."""
 
@@ -145,9 +141,6 @@ class MemoryConfig:
     filter_sram_bank_words_per_cycle: int = 10
     ifmap_sram_banks: int = 1
     filter_sram_banks: int = 1
-    ifmap_offset: int = 0
-    filter_offset: int = 10_000_000
-    ofmap_offset: int = 20_000_000
     # USER mode with SCALE-Sim 3.0.0's stall quirks fixed (storage/SPEC.md, "corrected");
     # no SCALE-Sim run has these numbers. CALC mode is the same either way.
     corrected: bool = False
@@ -183,7 +176,6 @@ class SimConfig:
     array: ArrayConfig
     memory: MemoryConfig
     run_name: str = "simcoder"
-    compat: Compat = Compat.SCALESIM_3_0_0
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from simcoder.simulator.compat.reports import render_reports
 from simcoder.simulator.engine import simulate_network
+from simcoder.simulator.equality import same_number
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -116,7 +116,7 @@ def same_value(want: str, got: str) -> bool:
         return False
     if w.is_integer() and "." not in want:
         return w == g
-    return math.isclose(w, g, rel_tol=1e-9, abs_tol=0.0)
+    return same_number(w, g)
 
 
 def run_case(case: GoldenCase, fast: bool = True) -> NetworkReport:

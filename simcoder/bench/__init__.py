@@ -2,7 +2,6 @@
 ``engine`` runs and measures; ``page`` writes the markdown and HTML."""
 
 from simcoder.bench.engine import (
-    MODULES,
     PAPER_NETWORKS,
     QUICK_NETWORK,
     accuracy,
@@ -21,7 +20,6 @@ from simcoder.bench.page import (
 )
 
 __all__ = [
-    "MODULES",
     "PAPER_NETWORKS",
     "QUICK_NETWORK",
     "accuracy",

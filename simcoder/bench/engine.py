@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from simcoder.simulator.compat import InputError
+from simcoder.simulator.registry import KINDS
 
 # The SimulatorCoder paper's networks (docs: ../shared/docs/PAPER.md), as built-in workloads
 PAPER_NETWORKS = [
@@ -24,12 +25,11 @@ PAPER_NETWORKS = [
     "fasterrcnn",
     "sentimental_seqcnn",
 ]
-MODULES = ("mapping", "interconnect", "storage")
 
 
 def generated_modules(run_dir: Path) -> dict[str, str]:
     pkg = run_dir / "simulator"
-    found = {m: str(pkg / f"{m}.py") for m in MODULES if (pkg / f"{m}.py").is_file()}
+    found = {m: str(pkg / f"{m}.py") for m in KINDS if (pkg / f"{m}.py").is_file()}
     if not found:
         raise InputError(
             str(run_dir),

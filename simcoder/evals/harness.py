@@ -8,7 +8,6 @@ not run at all are not stored, and run again)."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import secrets
@@ -28,7 +27,9 @@ from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import Task, cases_json, expected, hand_expected
 from simcoder.sandbox.runtime import pinned_numpy, python_minor
 from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits, SandboxUnavailable
+from simcoder.simulator.equality import same_number
 from simcoder.simulator.errors import UserError
+from simcoder.simulator.registry import KINDS
 
 CATEGORIES = ("pass", "no_code", "syntax", "signature", "crash", "timeout", "wrong_numbers")
 FROM_ATTEMPT = {"no_code": "no_code", "syntax_error": "syntax", "bad_signature": "signature"}
@@ -173,12 +174,6 @@ def prepare_eval_job(
     )
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
-    return bool(a == b)
-
-
 def classify(result: ExecResult, task: Task) -> tuple[str, str]:
     """(category, detail) of one sandbox run; the host compares every number itself."""
     if result.status is ExecStatus.TIMEOUT:
@@ -208,7 +203,7 @@ def classify(result: ExecResult, task: Task) -> tuple[str, str]:
     ]
     for name, field, value, source in checks:
         have = got[name]["layers"][0]["fields"].get(field)
-        if have is None or not _same(have, value):
+        if have is None or not same_number(have, value):
             wrong.append(f"{name}: {field} = {have}, {source} {value}")
     violations = [
         f"{v['check']} on {v['case']}: expected {v['expected']}, got {v['got']}"
@@ -351,7 +346,7 @@ def score(samples: list[dict[str, Any]], tasks: list[Task], ks: list[int]) -> li
             values = [pass_at_k(n, c, k) for n, c in counts.values()]
             lo, hi = bootstrap_ci(values)
             by_module = {}
-            for module in ("mapping", "interconnect", "storage"):
+            for module in KINDS:
                 mv = [
                     pass_at_k(*counts[t.id], k)
                     for t in tasks
@@ -368,7 +363,7 @@ def score(samples: list[dict[str, Any]], tasks: list[Task], ks: list[int]) -> li
                 c: sum(1 for s in items if s["module"] == module and s["category"] == c)
                 for c in CATEGORIES
             }
-            for module in ("mapping", "interconnect", "storage")
+            for module in KINDS
         }
         rows.append(
             {

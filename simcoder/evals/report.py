@@ -8,6 +8,7 @@ from typing import Any
 
 from simcoder.bench.page import _write, bars_svg
 from simcoder.evals.harness import CATEGORIES
+from simcoder.simulator.registry import KINDS
 
 KIND = {
     "oracle": "oracle baseline: hands in the task's reference (checks the harness, not a model)",
@@ -57,10 +58,7 @@ def markdown(result: dict[str, Any]) -> str:
         by = cell["by_module"] if cell else {}
         lines.append(
             f"| {r['model']} | {r['strategy']} | "
-            + " | ".join(
-                "-" if by.get(m) is None else f"{100 * by[m]:.1f}%"
-                for m in ("mapping", "interconnect", "storage")
-            )
+            + " | ".join("-" if by.get(m) is None else f"{100 * by[m]:.1f}%" for m in KINDS)
             + " |"
         )
     lines += ["", "### Failure taxonomy (samples, by module)", ""]

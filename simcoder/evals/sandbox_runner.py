@@ -17,8 +17,7 @@ from typing import Any
 
 from simcoder.sandbox.runner import SCHEMA
 from simcoder.sandbox.runner import main as runner_main
-
-METHOD = {"mapping": "map", "interconnect": "schedule", "storage": "simulate"}
+from simcoder.simulator.registry import KINDS
 
 
 def _case(doc: dict[str, Any]) -> Any:
@@ -88,7 +87,7 @@ def _reference(kind: str) -> Any:
     from simcoder.simulator.engine import Modules
     from simcoder.simulator.registry import load_module
 
-    loaded = {k: load_module(k, "reference") for k in METHOD if k != kind}
+    loaded = {k: load_module(k, "reference") for k in KINDS if k != kind}
     return Modules(**{kind: None, **loaded})
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure, UserError
-from simcoder.simulator.registry import load_module
+from simcoder.simulator.registry import REFERENCE, load_module
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -30,11 +30,6 @@ from simcoder.simulator.types import (
 )
 
 DATAFLOWS = {"os": "output-stationary", "ws": "weight-stationary", "is": "input-stationary"}
-LIBRARY_REFERENCE = {
-    "mapping": "simcoder.simulator.mapping.reference:ReferenceMapping",
-    "interconnect": "simcoder.simulator.interconnect.reference:ReferenceInterconnect",
-    "storage": "simcoder.simulator.storage.reference:ReferenceStorage",
-}
 VARIANTS = "simcoder.evals.variants"
 
 CONV = (
@@ -427,7 +422,7 @@ def _build() -> tuple[Task, ...]:
                     df,
                     "CALC",
                     layers,
-                    LIBRARY_REFERENCE["mapping"],
+                    REFERENCE["mapping"],
                     hand=hand,
                 )
             )
@@ -441,7 +436,7 @@ def _build() -> tuple[Task, ...]:
                         df,
                         mode,
                         "both",
-                        LIBRARY_REFERENCE[module],
+                        REFERENCE[module],
                         hand=hand,
                     )
                 )

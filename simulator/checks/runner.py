@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
-import numpy as np
-
 from simcoder.simulator.checks.probes import Probe, probe_grid
 from simcoder.simulator.checks.properties import (
     mapping_properties,
@@ -18,19 +16,11 @@ from simcoder.simulator.checks.properties import (
 )
 from simcoder.simulator.checks.violations import Violation
 from simcoder.simulator.engine import Modules, simulate_layer
+from simcoder.simulator.equality import same_number
 from simcoder.simulator.errors import ScaleSimFailure
+from simcoder.simulator.types import LayerReport
 
-REPORT_FIELDS = [
-    f.name
-    for f in fields(__import__("simcoder.simulator.types", fromlist=["LayerReport"]).LayerReport)
-    if f.name != "layer"
-]
-
-
-def _equal(a: Any, b: Any) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        return bool(np.isclose(a, b, rtol=1e-9, atol=0.0))
-    return bool(a == b)
+REPORT_FIELDS = [f.name for f in fields(LayerReport) if f.name != "layer"]
 
 
 def _properties(kind: str, mods: Modules, probe: Probe) -> list[Violation]:
@@ -61,7 +51,7 @@ def check_probe(kind: str, candidate: Modules, reference: Modules, probe: Probe)
                 str(getattr(got, name)),
             )
             for name in REPORT_FIELDS
-            if not _equal(getattr(want, name), getattr(got, name))
+            if not same_number(getattr(want, name), getattr(got, name))
         ]
         return out + _properties(kind, candidate, probe)
     except Exception as exc:  # a candidate that crashes is a violation, with its traceback

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from simcoder.simulator.compat import InputError
+from simcoder.simulator.compat.text import read_input_text
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -109,11 +110,7 @@ def _refuse_unsupported(cfg: _Cfg) -> None:
 def read_config(path: str | Path) -> SimConfig:
     """Read a SCALE-Sim 3.0.0 or v2 .cfg into a validated SimConfig."""
     p = str(path)
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise InputError(p, f"cannot read the config file ({exc.strerror})") from None
-    cfg = _Cfg(p, text)
+    cfg = _Cfg(p, read_input_text(path, "config file"))
     v2 = not cfg.parser.has_section("layout")  # v2 files have no [layout]/[sparsity]
     _refuse_unsupported(cfg)
     mode_raw = cfg.get("run_presets", "InterfaceBandwidth", "CALC" if v2 else None)
@@ -138,6 +135,9 @@ def read_config(path: str | Path) -> SimConfig:
     ints = {}
     for key in ("ArrayHeight", "ArrayWidth", "IfmapSramSzkB", "FilterSramSzkB", "OfmapSramSzkB"):
         ints[key] = cfg.get_int(ARCH, key)
+    # IfmapOffset/FilterOffset/OfmapOffset are accepted (every SCALE-Sim file has them) and ignored
+    # knowingly: SCALE-Sim adds the offsets to its trace addresses only, and no report changes
+    # with them (docs/scalesim-quirks.md, "Address offsets in the .cfg").
     layout = {}
     for key in (
         "IfmapSRAMBankBandwidth",
@@ -158,9 +158,6 @@ def read_config(path: str | Path) -> SimConfig:
             filter_sram_bank_words_per_cycle=layout["FilterSRAMBankBandwidth"],
             ifmap_sram_banks=layout["IfmapSRAMBankNum"],
             filter_sram_banks=layout["FilterSRAMBankNum"],
-            ifmap_offset=cfg.get_int(ARCH, "IfmapOffset", 0),
-            filter_offset=cfg.get_int(ARCH, "FilterOffset", 10_000_000),
-            ofmap_offset=cfg.get_int(ARCH, "OfmapOffset", 20_000_000),
         )
     except ValidationError as exc:
         section = "layout" if "SRAMBank" in exc.field else ARCH

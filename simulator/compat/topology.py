@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 from simcoder.simulator.compat import InputError
+from simcoder.simulator.compat.text import read_input_text
 from simcoder.simulator.types import Layer, ValidationError
 
 CONV_FIELDS = (
@@ -109,10 +110,7 @@ def parse_row(path: str, line: int, fields: list[str], gemm: bool) -> Layer | No
 def read_topology(path: str | Path, gemm: bool = False) -> list[Layer]:
     """Read a SCALE-Sim topology CSV (first row is the header)."""
     p = str(path)
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise InputError(p, f"cannot read the topology file ({exc.strerror})") from None
+    text = read_input_text(path, "topology file")
     layers = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if number == 1 or not raw.strip():

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simcoder.simulator.compute import ComputeSummary
 from simcoder.simulator.contracts import DramAccess, StorageReport
 from simcoder.simulator.engine import layer_report
 from simcoder.simulator.errors import ScaleSimFailure
@@ -28,7 +29,6 @@ from simcoder.simulator.storage.reference import StallClock
 from simcoder.simulator.storage.user_read_buffer import BufferGeometry
 from simcoder.simulator.types import (
     BandwidthMode,
-    Compat,
     Dataflow,
     Layer,
     LayerReport,
@@ -242,11 +242,6 @@ def _storage(layer: Layer, config: SimConfig) -> StorageReport:
     )
 
 
-def supports(config: SimConfig) -> bool:
-    """The fast path covers both bandwidth modes of SCALE-Sim 3.0.0."""
-    return config.compat is Compat.SCALESIM_3_0_0
-
-
 def fast_simulate_layer(layer: Layer, config: SimConfig) -> LayerReport:
     """The reference pipeline's LayerReport, computed by the compiled kernels."""
     eff, util, ifmap_reads, filter_reads, ofmap_writes = _ratios(layer, config)
@@ -255,21 +250,11 @@ def fast_simulate_layer(layer: Layer, config: SimConfig) -> LayerReport:
     )
 
 
-@dataclass(frozen=True)
-class ComputeSummary:
-    """The cycle and utilization columns of SCALE-Sim's compute report, without the DRAM walk
-    (so without "Total Cycles (incl. prefetch)", which needs the DRAM read windows)."""
-
-    layer: Layer
-    total_cycles: int
-    stall_cycles: int
-    overall_util_pct: float
-    mapping_efficiency_pct: float
-    compute_util_pct: float
-
-
 def fast_compute_layer(layer: Layer, config: SimConfig) -> ComputeSummary:
-    """Cycles and utilization only: in CALC mode only the ofmap buffer can stall the array."""
+    """Cycles and utilization by walking the ofmap buffer's timeline row by row (in CALC mode
+    only the ofmap buffer can stall the array): time and memory grow with the layer. The
+    closed form, :func:`simcoder.simulator.compute.compute_layer`, is what runs; this walk is
+    what it is checked against (tests/simulator/test_compute.py)."""
     if config.memory.bandwidth_mode is not BandwidthMode.CALC:
         raise ValueError("the compute-only summary covers CALC mode; USER stalls need the reads")
     a, m = config.array, config.memory

@@ -15,12 +15,13 @@ from simcoder.evals.harness import bootstrap_ci, pass_at_k
 from simcoder.evals.tasks import BY_ID, TASKS, expected, hand_expected, select
 from simcoder.simulator.engine import simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure
+from simcoder.simulator.registry import KINDS
 
 
 def test_the_suite_covers_modules_dataflows_modes_and_layer_kinds() -> None:
     assert len(TASKS) >= 30 and len(BY_ID) == len(TASKS)
     scalesim = [t for t in TASKS if t.variant is None]
-    for module, df in itertools.product(("mapping", "interconnect", "storage"), ("os", "ws", "is")):
+    for module, df in itertools.product(KINDS, ("os", "ws", "is")):
         assert any(t.module == module and t.dataflow == df for t in scalesim)
     for module, df, mode in itertools.product(
         ("interconnect", "storage"), ("os", "ws", "is"), ("CALC", "USER")

@@ -11,6 +11,7 @@ from typing import Any
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, load_config, resume
+from simcoder.simulator.registry import KINDS
 
 SPEC = AcceleratorSpec(
     name="t",
@@ -67,7 +68,7 @@ def test_without_a_reviewer_the_run_waits_and_resume_answers(tmp_path: Path) -> 
     assert again["status"] == AWAITING
     done = resume(load_config(tmp_path), decision={"approve": True})
     assert done["status"] == "accepted"
-    for module in ("mapping", "interconnect", "storage"):  # the coders did not run again
+    for module in KINDS:  # the coders did not run again
         assert [p.name for p in (tmp_path / "attempts" / module).iterdir()] == ["01"]
 
 

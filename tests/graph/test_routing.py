@@ -7,11 +7,12 @@ from typing import Any
 from langgraph.graph import END
 
 from simcoder.graph.routing import after_critic, after_planner, budget_exhausted
+from simcoder.simulator.registry import KINDS
 
 
 def state(**kw: Any) -> Any:
     base = {
-        "modules": {m: {"round": 1} for m in ("mapping", "interconnect", "storage")},
+        "modules": {m: {"round": 1} for m in KINDS},
         "pending": [],
         "model_calls": 0,
         "started_at": 1000.0,

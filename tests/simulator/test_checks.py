@@ -12,12 +12,12 @@ from simcoder.simulator.checks import check_module
 from simcoder.simulator.contracts import Mapping, Schedule, StorageReport
 from simcoder.simulator.interconnect.reference import ReferenceInterconnect
 from simcoder.simulator.mapping.reference import ReferenceMapping
-from simcoder.simulator.registry import ModuleLoadError, load_module
+from simcoder.simulator.registry import KINDS, ModuleLoadError, load_module
 from simcoder.simulator.storage.reference import ReferenceStorage
 from simcoder.simulator.types import ArrayConfig, Layer, MemoryConfig
 
 
-@pytest.mark.parametrize("kind", ["mapping", "interconnect", "storage"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_reference_modules_pass(kind: str) -> None:
     assert check_module(kind, load_module(kind, "reference"), quick=True) == []
 

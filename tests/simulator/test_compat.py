@@ -162,3 +162,44 @@ def test_missing_files_are_clear(tmp_path: Path) -> None:
         read_config(tmp_path / "nope.cfg")
     with pytest.raises(InputError, match="cannot read the topology file"):
         read_topology(tmp_path / "nope.csv")
+
+
+def test_a_file_that_is_not_utf8_is_one_line_naming_file_line_and_byte(tmp_path: Path) -> None:
+    bad_csv = tmp_path / "t.csv"
+    bad_csv.write_bytes(HEADER.encode() + b"garbage\xff, 8, 8, 3, 3, 2, 4, 1,\n")
+    with pytest.raises(InputError) as topology:
+        read_topology(bad_csv)
+    offset = len(HEADER) + 7
+    assert str(topology.value) == (
+        f"{bad_csv}:2: byte offset {offset} (0xff) is not UTF-8 text; "
+        "save the topology file as UTF-8 (or plain ASCII)"
+    )
+    bad_cfg = tmp_path / "c.cfg"
+    bad_cfg.write_bytes(GOOD_V3.replace("run_name = t", "run_name = caf\xe9").encode("latin-1"))
+    with pytest.raises(InputError, match=r"c\.cfg:2: byte offset 24 \(0xe9\) is not UTF-8 text"):
+        read_config(bad_cfg)
+
+
+def test_utf8_with_a_byte_order_mark_and_crlf_lines_reads(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.cfg"
+    cfg.write_bytes(
+        b"\xef\xbb\xbf"
+        + GOOD_V3.replace("run_name = t", "run_name = caf\u00e9").replace("\n", "\r\n").encode()
+    )
+    assert read_config(cfg).run_name == "caf\u00e9"
+    topo = tmp_path / "t.csv"
+    topo.write_bytes(
+        b"\xef\xbb\xbf"
+        + (HEADER + "\u00e9t\u00e9, 8, 8, 3, 3, 2, 4, 1,\n").replace("\n", "\r\n").encode()
+    )
+    assert [x.name for x in read_topology(topo)] == ["\u00e9t\u00e9"]
+
+
+def test_address_offsets_are_accepted_and_ignored(tmp_path: Path) -> None:
+    default = read_config(write(tmp_path, GOOD_V3))
+    moved = GOOD_V3.replace("IfmapOffset:    0", "IfmapOffset: 12345")
+    moved = moved.replace("FilterOffset:   10000000", "FilterOffset: 777")
+    assert moved.count("12345") == 1 and moved.count("777") == 1
+    assert read_config(write(tmp_path, moved)) == default
+    without = "".join(line for line in GOOD_V3.splitlines(keepends=True) if "Offset" not in line)
+    assert read_config(write(tmp_path, without)) == default

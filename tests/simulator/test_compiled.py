@@ -14,9 +14,9 @@ from simcoder.simulator.checks.probes import probe_grid
 from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.fast import compiled
 from simcoder.simulator.fast import engine as fast_engine
-from simcoder.simulator.fast.engine import fast_simulate_layer, supports
+from simcoder.simulator.fast.engine import fast_simulate_layer
 
-PROBES = [p for p in probe_grid() if supports(p.config)]
+PROBES = probe_grid()
 
 
 def test_aot_module_is_the_default_and_not_numba() -> None:

@@ -7,12 +7,13 @@ import dataclasses
 import pytest
 
 from simcoder.simulator.checks.probes import probe_grid
+from simcoder.simulator.compute import compute_layer
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure
-from simcoder.simulator.fast.engine import fast_compute_layer, fast_simulate_layer, supports
+from simcoder.simulator.fast.engine import fast_simulate_layer
 from simcoder.simulator.types import BandwidthMode
 
-PROBES = [p for p in probe_grid() if supports(p.config)]
+PROBES = probe_grid()
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=[p.name for p in PROBES])
@@ -28,7 +29,7 @@ def test_fast_equals_reference_on_probe_grid(probe) -> None:  # type: ignore[no-
     )
     if probe.config.memory.bandwidth_mode is not BandwidthMode.CALC:
         return
-    summary = fast_compute_layer(probe.layer, probe.config)
+    summary = compute_layer(probe.layer, probe.config)
     assert (
         summary.total_cycles,
         summary.stall_cycles,
