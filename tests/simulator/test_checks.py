@@ -68,7 +68,14 @@ def test_registry_loads_by_path_and_lists_choices(tmp_path: Path) -> None:
     f = tmp_path / "mine.py"
     f.write_text("from simcoder.simulator.mapping.reference import ReferenceMapping as Mine\n")
     assert type(load_module("mapping", f"{f}:Mine")).__name__ == "ReferenceMapping"
-    assert type(load_module("storage", "simcoder.simulator.storage.reference:ReferenceStorage"))
+    dotted = load_module("storage", "simcoder.simulator.storage.reference:ReferenceStorage")
+    assert type(dotted) is ReferenceStorage  # a class is instantiated with no arguments
+    g = tmp_path / "ready.py"
+    g.write_text(
+        "from simcoder.simulator.storage.reference import ReferenceStorage\n"
+        "ready = ReferenceStorage()\nready.marker = 7\n"
+    )
+    assert load_module("storage", f"{g}:ready").marker == 7  # an instance is used as it is
     with pytest.raises(ModuleLoadError, match="choose one of reference"):
         load_module("mapping", "fancy")
     with pytest.raises(ModuleLoadError, match="no such file"):
