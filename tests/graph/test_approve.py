@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _config(run_dir: Path) -> WorkflowConfig:
-    return WorkflowConfig(run_dir=run_dir, spec=SPEC, sandbox="bwrap", approve=True)
+    return WorkflowConfig(run_dir=run_dir, spec=SPEC, sandbox="fake", approve=True)
 
 
 def test_approved_runs_go_ahead_and_the_reviewer_sees_the_code(tmp_path: Path) -> None:

@@ -49,16 +49,22 @@ class Crashes(ReferenceMapping):
 
 
 @pytest.mark.parametrize(
-    ("kind", "module", "check"),
+    ("kind", "module", "check", "quick"),
     [
-        ("mapping", HalfEfficiency(), "differential.mapping_efficiency_pct"),
-        ("interconnect", LateFolds(), "differential.total_cycles"),
-        ("storage", DistinctWordsOnly(), "differential.ifmap_dram_reads"),
-        ("mapping", Crashes(), "crash"),
+        ("mapping", HalfEfficiency(), "differential.mapping_efficiency_pct", True),
+        ("interconnect", LateFolds(), "differential.total_cycles", True),
+        ("storage", DistinctWordsOnly(), "differential.ifmap_dram_reads", True),
+        pytest.param(  # the full probe grid: minutes of reference storage
+            "storage", DistinctWordsOnly(), "differential.ifmap_dram_reads", False,
+            marks=pytest.mark.slow,
+        ),
+        ("mapping", Crashes(), "crash", True),
     ],
-)
-def test_wrong_module_is_caught_and_blamed(kind: str, module: object, check: str) -> None:
-    violations = check_module(kind, module, quick=kind != "storage")
+)  # fmt: skip
+def test_wrong_module_is_caught_and_blamed(
+    kind: str, module: object, check: str, quick: bool
+) -> None:
+    violations = check_module(kind, module, quick=quick)
     assert violations, f"{type(module).__name__} was not caught"
     assert {v.module for v in violations} == {kind}
     assert check in {v.check for v in violations}
