@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, load_config, resume
@@ -71,6 +73,7 @@ def test_without_a_reviewer_the_run_waits_and_resume_answers(tmp_path: Path) -> 
         assert [p.name for p in (tmp_path / "attempts" / module).iterdir()] == ["01"]
 
 
+@pytest.mark.slow
 def test_cli_pauses_then_resume_approves(tmp_path: Path) -> None:
     run = tmp_path / "run"
     cli = [sys.executable, "-m", "simcoder"]

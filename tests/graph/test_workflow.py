@@ -197,6 +197,7 @@ def test_code_that_reaches_for_the_network_is_contained_and_blamed(tmp_path: Pat
     assert state["modules"]["mapping"]["passing"] and state["modules"]["interconnect"]["passing"]
 
 
+@pytest.mark.slow
 def test_a_rewrite_that_breaks_a_passing_module_is_reverted_to_its_best_version(
     tmp_path: Path,
 ) -> None:
