@@ -1,4 +1,6 @@
-"""Choose a sandbox backend by name: docker, bwrap, local, or auto (the strongest available)."""
+"""Choose a sandbox backend by name: docker, bwrap, local, or auto (the strongest available).
+``fake`` (sandbox/fake.py, not isolation) is for the workflow's routing tests and is not offered
+to users."""
 
 from __future__ import annotations
 
@@ -8,6 +10,10 @@ CHOICES = ("auto", "docker", "bwrap", "local")
 
 
 def get_sandbox(name: str = "auto") -> Sandbox:
+    if name == "fake":
+        from simcoder.sandbox.fake import FakeSandbox
+
+        return FakeSandbox()
     if name not in CHOICES:
         raise SandboxUnavailable(
             f"unknown sandbox backend {name!r}; choose one of {', '.join(CHOICES)}"

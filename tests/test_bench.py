@@ -48,6 +48,7 @@ def test_a_correct_generated_mapping_has_zero_error_against_golden(
     assert "svg" in page.tags and "table" in page.tags and "script" not in page.tags
 
 
+@pytest.mark.slow
 def test_a_wrong_module_shows_its_error_per_network(tmp_path: Path) -> None:
     run = _run_dir(tmp_path, SUITE / "interconnect" / "os_fold_one_longer.py", "interconnect")
     result = accuracy(run, ["alphago_zero"], "bwrap")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import struct
 import subprocess
 from pathlib import Path
 
@@ -33,7 +32,8 @@ def _chromium() -> str:
     return found
 
 
-def _screenshot(page: Path, png: Path) -> tuple[int, int, int]:
+def _screenshot(page: Path, png: Path) -> int:
+    """The PNG's size in bytes (a page that renders blank compresses to almost nothing)."""
     subprocess.run(
         [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
          "--window-size=1000,900", f"--screenshot={png}", page.resolve().as_uri()],
@@ -41,8 +41,7 @@ def _screenshot(page: Path, png: Path) -> tuple[int, int, int]:
     )  # fmt: skip
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height, len(data)
+    return len(data)
 
 
 @pytest.mark.slow
@@ -69,6 +68,5 @@ def test_sweep_accuracy_eval_and_run_reports_render(tmp_path: Path) -> None:
     pages["eval"] = write_eval(evaluated, tmp_path / "eval")[2]
 
     for kind, page in pages.items():
-        width, height, size = _screenshot(page, tmp_path / f"{kind}.png")
-        assert (width, height) == (1000, 900), kind
+        size = _screenshot(page, tmp_path / f"{kind}.png")
         assert size > 15_000, f"{kind}: a {size}-byte screenshot is blank or nearly so"

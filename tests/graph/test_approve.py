@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, load_config, resume
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _config(run_dir: Path) -> WorkflowConfig:
-    return WorkflowConfig(run_dir=run_dir, spec=SPEC, sandbox="bwrap", approve=True)
+    return WorkflowConfig(run_dir=run_dir, spec=SPEC, sandbox="fake", approve=True)
 
 
 def test_approved_runs_go_ahead_and_the_reviewer_sees_the_code(tmp_path: Path) -> None:
@@ -72,6 +74,7 @@ def test_without_a_reviewer_the_run_waits_and_resume_answers(tmp_path: Path) -> 
         assert [p.name for p in (tmp_path / "attempts" / module).iterdir()] == ["01"]
 
 
+@pytest.mark.slow
 def test_cli_pauses_then_resume_approves(tmp_path: Path) -> None:
     run = tmp_path / "run"
     cli = [sys.executable, "-m", "simcoder"]

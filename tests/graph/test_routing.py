@@ -6,7 +6,7 @@ from typing import Any
 
 from langgraph.graph import END
 
-from simcoder.graph.routing import after_critic, after_planner, budget_exhausted
+from simcoder.graph.routing import after_critic, after_executor, after_planner, budget_exhausted
 from simcoder.simulator.registry import KINDS
 
 
@@ -31,6 +31,23 @@ def test_planner_fans_out_to_the_pending_coders() -> None:
 
 def test_planner_with_nothing_to_write_goes_to_the_executor() -> None:
     assert after_planner(state(pending=[])) == "executor"
+
+
+def test_executor_hands_a_running_run_to_the_critic() -> None:
+    assert after_executor(state(status="running")) == "critic"
+    no_status = state()
+    del no_status["status"]  # before any node has set one
+    assert after_executor(no_status) == "critic"
+
+
+def test_executor_ends_a_run_the_reviewer_stopped() -> None:
+    """``--approve`` rejected: no critic, no further rounds."""
+    assert after_executor(state(status="stopped: the reviewer rejected sandbox run 1")) == END
+
+
+def test_executor_ends_any_run_that_is_no_longer_running() -> None:
+    for status in ("accepted", "budget: wall time 61 s (max 60 s)"):
+        assert after_executor(state(status=status)) == END, status
 
 
 def test_critic_ends_a_finished_run() -> None:

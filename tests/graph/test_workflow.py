@@ -67,7 +67,7 @@ def test_graph_has_the_design_card_nodes(tmp_path: Path) -> None:
 
 
 def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
-    state = generate(WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="bwrap"))
+    state = generate(WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="fake"))
     assert state["status"] == "accepted"
     report = (tmp_path / "report.md").read_text()
     assert "Total cycle error: 0.00%" in report
@@ -98,7 +98,7 @@ def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
 def test_wrong_mapping_is_blamed_fixed_and_nothing_else_regenerated(tmp_path: Path) -> None:
     mapping_model = scripted("I think the answer is obvious.", WRONG, RIGHT)
     config = WorkflowConfig(
-        run_dir=tmp_path, spec=SPEC, sandbox="bwrap", models={"mapping": mapping_model}
+        run_dir=tmp_path, spec=SPEC, sandbox="fake", models={"mapping": mapping_model}
     )
     state = generate(config)
     assert state["status"] == "accepted"
@@ -122,7 +122,7 @@ def test_a_module_that_never_gets_right_stops_on_budget_keeping_nothing_wrong(
     config = WorkflowConfig(
         run_dir=tmp_path,
         spec=SPEC,
-        sandbox="bwrap",
+        sandbox="fake",
         max_rounds=2,
         models={
             "storage": scripted("no code here", "still none", "nope", "nothing", "never", "no")
@@ -150,7 +150,7 @@ def test_code_that_loops_forever_ends_within_budget(tmp_path: Path) -> None:
     config = WorkflowConfig(
         run_dir=tmp_path,
         spec=SPEC,
-        sandbox="bwrap",
+        sandbox="fake",
         max_rounds=1,
         sandbox_timeout_s=5,
         models={"mapping": scripted(LOOPS)},
@@ -181,7 +181,7 @@ def test_code_that_reaches_for_the_network_is_contained_and_blamed(tmp_path: Pat
     config = WorkflowConfig(
         run_dir=tmp_path,
         spec=SPEC,
-        sandbox="bwrap",
+        sandbox="fake",
         max_rounds=1,
         models={"storage": scripted(PHONES_HOME)},
     )
@@ -197,6 +197,7 @@ def test_code_that_reaches_for_the_network_is_contained_and_blamed(tmp_path: Pat
     assert state["modules"]["mapping"]["passing"] and state["modules"]["interconnect"]["passing"]
 
 
+@pytest.mark.slow
 def test_a_rewrite_that_breaks_a_passing_module_is_reverted_to_its_best_version(
     tmp_path: Path,
 ) -> None:
@@ -213,7 +214,7 @@ def test_a_rewrite_that_breaks_a_passing_module_is_reverted_to_its_best_version(
     config = WorkflowConfig(
         run_dir=run_dir,
         spec=spec,
-        sandbox="bwrap",
+        sandbox="fake",
         max_rounds=2,
         reference_file=expected,
         models={"mapping": scripted(RIGHT, WRONG)},

@@ -49,16 +49,22 @@ class Crashes(ReferenceMapping):
 
 
 @pytest.mark.parametrize(
-    ("kind", "module", "check"),
+    ("kind", "module", "check", "quick"),
     [
-        ("mapping", HalfEfficiency(), "differential.mapping_efficiency_pct"),
-        ("interconnect", LateFolds(), "differential.total_cycles"),
-        ("storage", DistinctWordsOnly(), "differential.ifmap_dram_reads"),
-        ("mapping", Crashes(), "crash"),
+        ("mapping", HalfEfficiency(), "differential.mapping_efficiency_pct", True),
+        ("interconnect", LateFolds(), "differential.total_cycles", True),
+        ("storage", DistinctWordsOnly(), "differential.ifmap_dram_reads", True),
+        pytest.param(  # the full probe grid: minutes of reference storage
+            "storage", DistinctWordsOnly(), "differential.ifmap_dram_reads", False,
+            marks=pytest.mark.slow,
+        ),
+        ("mapping", Crashes(), "crash", True),
     ],
-)
-def test_wrong_module_is_caught_and_blamed(kind: str, module: object, check: str) -> None:
-    violations = check_module(kind, module, quick=kind != "storage")
+)  # fmt: skip
+def test_wrong_module_is_caught_and_blamed(
+    kind: str, module: object, check: str, quick: bool
+) -> None:
+    violations = check_module(kind, module, quick=quick)
     assert violations, f"{type(module).__name__} was not caught"
     assert {v.module for v in violations} == {kind}
     assert check in {v.check for v in violations}
@@ -68,7 +74,14 @@ def test_registry_loads_by_path_and_lists_choices(tmp_path: Path) -> None:
     f = tmp_path / "mine.py"
     f.write_text("from simcoder.simulator.mapping.reference import ReferenceMapping as Mine\n")
     assert type(load_module("mapping", f"{f}:Mine")).__name__ == "ReferenceMapping"
-    assert type(load_module("storage", "simcoder.simulator.storage.reference:ReferenceStorage"))
+    dotted = load_module("storage", "simcoder.simulator.storage.reference:ReferenceStorage")
+    assert type(dotted) is ReferenceStorage  # a class is instantiated with no arguments
+    g = tmp_path / "ready.py"
+    g.write_text(
+        "from simcoder.simulator.storage.reference import ReferenceStorage\n"
+        "ready = ReferenceStorage()\nready.marker = 7\n"
+    )
+    assert load_module("storage", f"{g}:ready").marker == 7  # an instance is used as it is
     with pytest.raises(ModuleLoadError, match="choose one of reference"):
         load_module("mapping", "fancy")
     with pytest.raises(ModuleLoadError, match="no such file"):
