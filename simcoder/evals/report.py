@@ -1,13 +1,21 @@
-"""The results of ``simcoder eval`` as JSON, markdown and a single-file HTML page."""
+"""What ``simcoder eval`` reports, as JSON, markdown and a single-file HTML page with a bar chart
+per k (simcoder.pages draws, escapes and renders)."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
-from simcoder.bench.page import _write, bars_svg
 from simcoder.evals.harness import CATEGORIES
+from simcoder.pages import (
+    bars_svg,
+    document,
+    markdown_html,
+    md_escape,
+    md_table,
+    table,
+    write_pages,
+)
 
 KIND = {
     "oracle": "oracle baseline: hands in the task's reference (checks the harness, not a model)",
@@ -29,53 +37,36 @@ def _per_sample(row: dict[str, Any], key: str) -> str:
 
 def markdown(result: dict[str, Any]) -> str:
     ks = result["k"]
+    rows = result["rows"]
+    modules = ("mapping", "interconnect", "storage")
+
+    def by_module(r: dict[str, Any]) -> list[str]:
+        cell = r["pass_at_k"].get("1")
+        by = cell["by_module"] if cell else {}
+        return ["-" if by.get(m) is None else f"{100 * by[m]:.1f}%" for m in modules]
+
     lines = [
         f"Tasks: {len(result['tasks'])}; n = {result['n']} samples per task and cell; sandbox "
         f"{result['sandbox']}, {result['timeout_s']:g} s per sample. Pass@k: the unbiased "
         "estimator, averaged over tasks; [95% bootstrap interval over tasks].",
         "",
-        "| model | strategy | what it is | samples | "
-        + " | ".join(f"pass@{k}" for k in ks)
-        + " | tokens in / out per sample |",
-        "|---|---|---|---|" + "---|" * len(ks) + "---|",
-    ]
-    for r in result["rows"]:
-        lines.append(
-            f"| {r['model']} | {r['strategy']} | {KIND[r['kind']]} | {r['samples']} | "
-            + " | ".join(_pk(r["pass_at_k"][str(k)]) for k in ks)
-            + f" | {_per_sample(r, 'tokens_in')} / {_per_sample(r, 'tokens_out')} |"
-        )
-    lines += [
+        *md_table(
+            ["model", "strategy", "what it is", "samples", *(f"pass@{k}" for k in ks),
+             "tokens in / out per sample"],
+            [[r["model"], r["strategy"], KIND[r["kind"]], r["samples"],
+              *(_pk(r["pass_at_k"][str(k)]) for k in ks),
+              f"{_per_sample(r, 'tokens_in')} / {_per_sample(r, 'tokens_out')}"] for r in rows],
+        ),
         "",
         "### Pass@1 by module",
         "",
-        "| model | strategy | mapping | interconnect | storage |",
-        "|---|---|---|---|---|",
-    ]
-    for r in result["rows"]:
-        cell = r["pass_at_k"].get("1")
-        by = cell["by_module"] if cell else {}
-        lines.append(
-            f"| {r['model']} | {r['strategy']} | "
-            + " | ".join(
-                "-" if by.get(m) is None else f"{100 * by[m]:.1f}%"
-                for m in ("mapping", "interconnect", "storage")
-            )
-            + " |"
-        )
-    lines += ["", "### Failure taxonomy (samples, by module)", ""]
-    lines += [
-        "| model | strategy | module | " + " | ".join(CATEGORIES) + " |",
-        "|---|---|---|" + "---|" * len(CATEGORIES),
-    ]
-    for r in result["rows"]:
-        for module, counts in r["taxonomy"].items():
-            if sum(counts.values()):
-                lines.append(
-                    f"| {r['model']} | {r['strategy']} | {module} | "
-                    + " | ".join(str(counts[c]) for c in CATEGORIES)
-                    + " |"
-                )
+        *md_table(["model", "strategy", *modules],
+                  [[r["model"], r["strategy"], *by_module(r)] for r in rows]),
+        "",
+        "### Failure taxonomy (samples, by module)",
+        "",
+        *md_table(["model", "strategy", "module", *CATEGORIES], _taxonomy(rows)),
+    ]  # fmt: skip
     if result["undecided"]:
         lines += [
             "",
@@ -84,6 +75,16 @@ def markdown(result: dict[str, Any]) -> str:
             + "); run the same command again to retry them.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _taxonomy(rows: list[dict[str, Any]]) -> list[list[object]]:
+    """A row per (model, strategy, module) that has samples: its count per category."""
+    return [
+        [r["model"], r["strategy"], m, *(counts[c] for c in CATEGORIES)]
+        for r in rows
+        for m, counts in r["taxonomy"].items()
+        if sum(counts.values())
+    ]
 
 
 def page(result: dict[str, Any]) -> str:
@@ -103,14 +104,6 @@ def page(result: dict[str, Any]) -> str:
         )
 
     charts = "".join(chart(k) for k in ks)
-
-    def table(head: list[str], body: list[list[Any]]) -> str:
-        th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-            for row in body
-        )
-        return f"<table><tr>{th}</tr>{rows}</table>"
 
     main = table(
         [
@@ -133,15 +126,7 @@ def page(result: dict[str, Any]) -> str:
             for r in result["rows"]
         ],
     )
-    taxonomy = table(
-        ["model", "strategy", "module", *CATEGORIES],
-        [
-            [r["model"], r["strategy"], m, *(counts[c] for c in CATEGORIES)]
-            for r in result["rows"]
-            for m, counts in r["taxonomy"].items()
-            if sum(counts.values())
-        ],
-    )
+    taxonomy = table(["model", "strategy", "module", *CATEGORIES], _taxonomy(result["rows"]))
     tasks = table(
         ["task", *(f"{r['model']} / {r['strategy']}" for r in result["rows"])],
         [
@@ -157,24 +142,23 @@ def page(result: dict[str, Any]) -> str:
             for t in result["tasks"]
         ],
     )
-    return (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>simcoder eval</title><style>"
-        "body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:2px 6px}"
-        "table{border-collapse:collapse;margin:1em 0}</style></head><body>"
-        "<h1>Pass@k of module coders</h1>"
-        f"<p>{len(result['tasks'])} tasks, n = {result['n']} samples per task and cell, sandbox "
-        f"{html.escape(result['sandbox'])}. Pass@k is the unbiased estimator averaged over tasks, "
-        "with a 95% bootstrap interval over tasks.</p>"
-        + charts
-        + "<h2>Pass@k</h2>"
-        + main
-        + "<h2>Failure taxonomy (samples, by module)</h2>"
-        + taxonomy
-        + "<h2>Passing samples per task</h2>"
-        + tasks
-        + "</body></html>"
+    intro = (
+        f"# Pass@k of module coders\n\n{len(result['tasks'])} tasks, n = {result['n']} samples "
+        f"per task and cell, sandbox {md_escape(result['sandbox'])}. Pass@k is the unbiased "
+        "estimator averaged over tasks, with a 95% bootstrap interval over tasks."
+    )
+    return document(
+        "simcoder eval",
+        markdown_html(intro),
+        charts,
+        markdown_html("## Pass@k"),
+        main,
+        markdown_html("## Failure taxonomy (samples, by module)"),
+        taxonomy,
+        markdown_html("## Passing samples per task"),
+        tasks,
     )
 
 
 def write(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    return _write("eval", result, markdown(result), page(result), out_dir)
+    return write_pages("eval", result, markdown(result), page(result), out_dir)
