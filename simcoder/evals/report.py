@@ -6,16 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from simcoder import pages
 from simcoder.evals.harness import CATEGORIES
-from simcoder.pages import (
-    bars_svg,
-    document,
-    markdown_html,
-    md_escape,
-    md_table,
-    table,
-    write_pages,
-)
 
 KIND = {
     "oracle": "oracle baseline: hands in the task's reference (checks the harness, not a model)",
@@ -50,7 +42,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['sandbox']}, {result['timeout_s']:g} s per sample. Pass@k: the unbiased "
         "estimator, averaged over tasks; [95% bootstrap interval over tasks].",
         "",
-        *md_table(
+        *pages.md_table(
             ["model", "strategy", "what it is", "samples", *(f"pass@{k}" for k in ks),
              "tokens in / out per sample"],
             [[r["model"], r["strategy"], KIND[r["kind"]], r["samples"],
@@ -60,12 +52,14 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "### Pass@1 by module",
         "",
-        *md_table(["model", "strategy", *modules],
-                  [[r["model"], r["strategy"], *by_module(r)] for r in rows]),
+        *pages.md_table(
+            ["model", "strategy", *modules],
+            [[r["model"], r["strategy"], *by_module(r)] for r in rows],
+        ),
         "",
         "### Failure taxonomy (samples, by module)",
         "",
-        *md_table(["model", "strategy", "module", *CATEGORIES], _taxonomy(rows)),
+        *pages.md_table(["model", "strategy", "module", *CATEGORIES], _taxonomy(rows)),
     ]  # fmt: skip
     if result["undecided"]:
         lines += [
@@ -92,7 +86,7 @@ def page(result: dict[str, Any]) -> str:
 
     def chart(k: int) -> str:
         cells = [r["pass_at_k"][str(k)] for r in result["rows"]]
-        return bars_svg(
+        return pages.bars_svg(
             [
                 (f"{r['model']} / {r['strategy']}", None if c is None else 100 * c["value"])
                 for r, c in zip(result["rows"], cells, strict=True)
@@ -105,7 +99,7 @@ def page(result: dict[str, Any]) -> str:
 
     charts = "".join(chart(k) for k in ks)
 
-    main = table(
+    main = pages.table(
         [
             "model",
             "strategy",
@@ -126,8 +120,8 @@ def page(result: dict[str, Any]) -> str:
             for r in result["rows"]
         ],
     )
-    taxonomy = table(["model", "strategy", "module", *CATEGORIES], _taxonomy(result["rows"]))
-    tasks = table(
+    taxonomy = pages.table(["model", "strategy", "module", *CATEGORIES], _taxonomy(result["rows"]))
+    tasks = pages.table(
         ["task", *(f"{r['model']} / {r['strategy']}" for r in result["rows"])],
         [
             [
@@ -144,21 +138,21 @@ def page(result: dict[str, Any]) -> str:
     )
     intro = (
         f"# Pass@k of module coders\n\n{len(result['tasks'])} tasks, n = {result['n']} samples "
-        f"per task and cell, sandbox {md_escape(result['sandbox'])}. Pass@k is the unbiased "
+        f"per task and cell, sandbox {pages.md_escape(result['sandbox'])}. Pass@k is the unbiased "
         "estimator averaged over tasks, with a 95% bootstrap interval over tasks."
     )
-    return document(
+    return pages.document(
         "simcoder eval",
-        markdown_html(intro),
+        pages.markdown_html(intro),
         charts,
-        markdown_html("## Pass@k"),
+        pages.markdown_html("## Pass@k"),
         main,
-        markdown_html("## Failure taxonomy (samples, by module)"),
+        pages.markdown_html("## Failure taxonomy (samples, by module)"),
         taxonomy,
-        markdown_html("## Passing samples per task"),
+        pages.markdown_html("## Passing samples per task"),
         tasks,
     )
 
 
 def write(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    return write_pages("eval", result, markdown(result), page(result), out_dir)
+    return pages.write_pages("eval", result, markdown(result), page(result), out_dir)

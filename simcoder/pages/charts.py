@@ -14,7 +14,7 @@ def bars_svg(
     unit: str = "%",
     intervals: list[tuple[float, float] | None] | None = None,
 ) -> str:
-    """One bar per network (no bar and "failed" where there is no number); the axis runs to at
+    """One bar per name (no bar and "failed" where there is no number); the axis runs to at
     least 1 so that exact results read as zero, not as noise. ``intervals``: a (low, high)
     whisker per bar, e.g. a confidence interval."""
     w, h, left, bottom, top = 640, 310, 60, 70, 44
@@ -45,16 +45,18 @@ def bars_svg(
             )
             continue
         height = v / top_value * (h - top - bottom)
-        out.append(
-            f'<rect x="{x:.1f}" y="{h - bottom - height:.1f}" width="{step * 0.7:.1f}" '
-            f'height="{max(height, 0.5):.1f}" fill="#1f77b4"/>'
-            f'<text x="{x + step * 0.7 + 2:.1f}" y="{h - bottom - height + 10:.1f}" '
-            f'font-size="10">{v:.2f}{unit}</text>'
+        y = h - bottom - height
+        # the value above its bar, or beside the bar's top where a whisker would cross it
+        tx, ty, anchor = (
+            (x + step * 0.7 + 2, y + 10, "start")
             if intervals
-            else f'<rect x="{x:.1f}" y="{h - bottom - height:.1f}" width="{step * 0.7:.1f}" '
+            else (x + step * 0.35, y - 4, "middle")
+        )
+        out.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" '
             f'height="{max(height, 0.5):.1f}" fill="#1f77b4"/>'
-            f'<text x="{x + step * 0.35:.1f}" y="{h - bottom - height - 4:.1f}" '
-            f'text-anchor="middle" font-size="10">{v:.2f}{unit}</text>'
+            f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}" font-size="10">'
+            f"{v:.2f}{unit}</text>"
         )
         interval = intervals[i] if intervals else None
         if interval is not None:  # drawn over the bar

@@ -5,9 +5,10 @@ Why a small renderer and not a markdown library: the markdown is ours. Every ``.
 writes (report.md, bench and eval results) uses one fixed subset: ``#`` headings, paragraphs with
 ``**bold**``, ``` `code` ``` and ``[links](url)``, ``>`` quotes, ``-`` lists and pipe tables.
 A renderer for exactly that subset is about a hundred lines, adds no dependency to the installed
-package, and escapes everything: the text in these reports includes model replies, module
-histories and sandbox errors, and a markdown library passes raw HTML in its input through to the
-page. Anything outside the subset is shown as the text it is, escaped.
+package, and escapes everything: the text in these reports includes module histories and sandbox
+and endpoint errors, and a markdown library (Python-Markdown, markdown-it) passes raw HTML in its
+input through to the page by default. Anything outside the subset is shown as the text it is,
+escaped.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-_HEADING = re.compile(r"(#{1,6}) +(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"(#{1,6}) +(.*?)(?:\s+#+)?\s*$")
 _RULE = re.compile(r"\|?(\s*:?-{3,}:?\s*\|)*\s*:?-{3,}:?\s*\|?\s*$")
 _BULLET = re.compile(r"[-*] +")
 _INLINE = re.compile(
