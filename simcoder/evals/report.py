@@ -8,6 +8,7 @@ from typing import Any
 
 from simcoder import pages
 from simcoder.evals.harness import CATEGORIES
+from simcoder.simulator.registry import KINDS
 
 KIND = {
     "oracle": "oracle baseline: hands in the task's reference (checks the harness, not a model)",
@@ -30,12 +31,11 @@ def _per_sample(row: dict[str, Any], key: str) -> str:
 def markdown(result: dict[str, Any]) -> str:
     ks = result["k"]
     rows = result["rows"]
-    modules = ("mapping", "interconnect", "storage")
 
     def by_module(r: dict[str, Any]) -> list[str]:
         cell = r["pass_at_k"].get("1")
         by = cell["by_module"] if cell else {}
-        return ["-" if by.get(m) is None else f"{100 * by[m]:.1f}%" for m in modules]
+        return ["-" if by.get(m) is None else f"{100 * by[m]:.1f}%" for m in KINDS]
 
     lines = [
         f"Tasks: {len(result['tasks'])}; n = {result['n']} samples per task and cell; sandbox "
@@ -53,7 +53,7 @@ def markdown(result: dict[str, Any]) -> str:
         "### Pass@1 by module",
         "",
         *pages.md_table(
-            ["model", "strategy", *modules],
+            ["model", "strategy", *KINDS],
             [[r["model"], r["strategy"], *by_module(r)] for r in rows],
         ),
         "",
