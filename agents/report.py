@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import shutil
 from pathlib import Path
 from typing import Any
 
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import MODULES, AcceleratorSpec
+from simcoder.pages import document, markdown_html, md_escape, md_table, row_bars_svg
 
 MAIN = '''"""The generated simulator: python -m {name} -c CONFIG -t TOPOLOGY [--gemm] [-o OUTDIR].
 
@@ -65,25 +65,16 @@ def _rows(
     return out
 
 
-def _svg(rows: list[tuple[str, str, int, int | None]]) -> str:
-    width, bar = 640, 14
-    errs = [abs((g - w) / w * 100) if g is not None and w else 100.0 for _, _, w, g in rows]
-    top = max([*errs, 1.0])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-        f'height="{bar * len(rows) + 30}" role="img"><title>cycle error per layer</title>'
-    ]
-    for i, ((w, layer, _, _), e) in enumerate(zip(rows, errs, strict=True)):
-        y = 20 + i * bar
-        length = (width - 260) * e / top
-        parts.append(
-            f'<text x="0" y="{y + 10}" font-size="10">{html.escape(w)}/'
-            f'{html.escape(layer)}</text><rect x="200" y="{y}" width="{length:.1f}" '
-            f'height="{bar - 3}" fill="#c0392b"/><text x="{205 + length:.0f}" '
-            f'y="{y + 10}" font-size="10">{e:.2f}%</text>'
-        )
-    parts.append('<text x="200" y="12" font-size="11">|cycle error| vs reference</text></svg>')
-    return "".join(parts)
+def _chart(rows: list[tuple[str, str, int, int | None]]) -> str:
+    """|cycle error| per layer, a bar each; a layer the generated simulator has no number for
+    says so."""
+    return row_bars_svg(
+        [
+            (f"{w}/{layer}", abs((g - want) / want * 100) if g is not None and want else None)
+            for w, layer, want, g in rows
+        ],
+        "|cycle error| vs reference",
+    )
 
 
 def write_outputs(
@@ -105,7 +96,7 @@ def write_outputs(
     )
     oracle = "library" in coders
     lines = [
-        f"# simcoder run: {spec.name}",
+        f"# simcoder run: {md_escape(spec.name)}",
         "",
         f"Status: **{state['status']}** after {state.get('executions', 0)} sandbox "
         f"run(s), {state.get('model_calls', 0)} model call(s).",
@@ -118,41 +109,33 @@ def write_outputs(
             "covers the spec.",
             "",
         ]
-    lines += ["| module | rounds | status | history |", "|---|---|---|---|"]
-    for m in MODULES:
-        rec = state["modules"].get(m)
-        if rec:
-            lines.append(
-                f"| {m} | {rec['round']} | {'passing' if rec['passing'] else 'failing'}"
-                f" | {'; '.join(rec['history'])} |"
-            )
-    lines += [
-        "",
-        "| workload | layer | reference cycles | generated cycles | error % |",
-        "|---|---|---|---|---|",
-    ]
-    for w, layer, want, got in rows:
-        err = f"{(got - want) / want * 100:.2f}" if got is not None and want else "n/a"
-        lines.append(f"| {w} | {layer} | {want} | {got if got is not None else '-'} | {err} |")
-    lines += ["", "References: " + "; ".join(f"{w}: {r.source}" for w, r in refs.items()), ""]
+    lines += md_table(
+        ["module", "rounds", "status", "history"],
+        [
+            [m, rec["round"], "passing" if rec["passing"] else "failing", "; ".join(rec["history"])]
+            for m in MODULES
+            if (rec := state["modules"].get(m))
+        ],
+    )
+    layers = md_table(
+        ["workload", "layer", "reference cycles", "generated cycles", "error %"],
+        [
+            [w, layer, want, "-" if got is None else got,
+             f"{(got - want) / want * 100:.2f}" if got is not None and want else "n/a"]
+            for w, layer, want, got in rows
+        ],
+    )  # fmt: skip
+    layers += ["", "References: " + "; ".join(f"{w}: {r.source}" for w, r in refs.items()), ""]
     total_w = sum(w for _, _, w, _ in rows)
     total_g = sum(g for _, _, _, g in rows if g is not None)
     if total_w:
-        lines.append(f"Total cycle error: {(total_g - total_w) / total_w * 100:.2f}%")
-    text = "\n".join(lines) + "\n"
-    (run_dir / "report.md").write_text(text)
-    body = "".join(f"<p>{html.escape(x)}</p>" for x in lines if x and not x.startswith("|"))
-    table = (
-        "<table border=1><tr><th>workload</th><th>layer</th><th>reference</th>"
-        "<th>generated</th></tr>"
-        + "".join(
-            f"<tr><td>{html.escape(w)}</td><td>{html.escape(layer)}</td><td>{want}</td>"
-            f"<td>{got}</td></tr>"
-            for w, layer, want, got in rows
-        )
-        + "</table>"
-    )
+        layers.append(f"Total cycle error: {(total_g - total_w) / total_w * 100:.2f}%")
+    (run_dir / "report.md").write_text("\n".join([*lines, "", *layers]) + "\n")
     (run_dir / "report.html").write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'><title>simcoder run "
-        f"{html.escape(spec.name)}</title></head><body>{body}{_svg(rows)}{table}</body></html>"
+        document(
+            f"simcoder run {spec.name}",
+            markdown_html("\n".join(lines)),
+            _chart(rows),
+            markdown_html("\n".join(layers)),
+        )
     )

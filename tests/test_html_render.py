@@ -1,5 +1,6 @@
 """Smoke test: every kind of HTML page simcoder writes renders in headless Chromium (Debian's
-chromium package; CI installs it) to a non-blank screenshot, with no network at view time."""
+chromium package; CI installs it) to a non-blank screenshot, with no network at view time, and
+no markdown syntax shows as text in what Chromium rendered."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from simcoder.evals.tasks import select
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import generate
 from simcoder.sweep import grid, run_sweep, write_html
+from tests.page_text import markdown_shown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +46,15 @@ def _screenshot(page: Path, png: Path) -> int:
     return len(data)
 
 
+def _dom(page: Path) -> str:
+    """The page as Chromium parsed it: its DOM, serialised."""
+    return subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+         page.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+
+
 @pytest.mark.slow
 def test_sweep_accuracy_eval_and_run_reports_render(tmp_path: Path) -> None:
     _chromium()
@@ -66,6 +77,9 @@ def test_sweep_accuracy_eval_and_run_reports_render(tmp_path: Path) -> None:
     models = [ModelChoice("oracle", "oracle"), ModelChoice("library", "library")]
     evaluated = run_eval(tmp_path / "eval", tasks, models, ["zero-shot"], 1, [1], "bwrap", 2)
     pages["eval"] = write_eval(evaluated, tmp_path / "eval")[2]
+
+    shown = {kind: lines for kind, page in pages.items() if (lines := markdown_shown(_dom(page)))}
+    assert shown == {}, f"markdown shows as text (page: lines): {shown}"
 
     for kind, page in pages.items():
         size = _screenshot(page, tmp_path / f"{kind}.png")

@@ -147,7 +147,7 @@ def test_both_compat_modes_side_by_side(tmp_path: Path) -> None:
         assert int(r["total_cycles"]) == report.total_cycles  # type: ignore[attr-defined]
     assert int(rows[1]["stall_cycles"]) < int(rows[0]["stall_cycles"])
     page = (tmp_path / "sweep.html").read_text()
-    assert "SCALE-Sim 3.0.0</b>" not in page and "SCALE-Sim 3.0.0 and corrected" in page
+    assert "SCALE-Sim 3.0.0</strong>" not in page and "SCALE-Sim 3.0.0 and corrected" in page
     assert "os (corrected)" in page and "os (scalesim)" in page
     with pytest.raises(Exception, match="--compat"):
         grid([(8, 8)], ["os"], [(2, 2, 2)], "USER", [1], ["ideal"])

@@ -12,12 +12,12 @@ from simcoder.bench.engine import (
 from simcoder.bench.page import (
     accuracy_html,
     accuracy_markdown,
-    bars_svg,
     runtime_html,
     runtime_markdown,
     write_accuracy,
     write_runtime,
 )
+from simcoder.pages import bars_svg
 
 __all__ = [
     "PAPER_NETWORKS",

@@ -1,12 +1,12 @@
-"""The results of ``simcoder eval`` as JSON, markdown and a single-file HTML page."""
+"""What ``simcoder eval`` reports, as JSON, markdown and a single-file HTML page with a bar chart
+per k (simcoder.pages draws, escapes and renders)."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
-from simcoder.bench.page import _write, bars_svg
+from simcoder import pages
 from simcoder.evals.harness import CATEGORIES
 from simcoder.simulator.registry import KINDS
 
@@ -30,50 +30,37 @@ def _per_sample(row: dict[str, Any], key: str) -> str:
 
 def markdown(result: dict[str, Any]) -> str:
     ks = result["k"]
+    rows = result["rows"]
+
+    def by_module(r: dict[str, Any]) -> list[str]:
+        cell = r["pass_at_k"].get("1")
+        by = cell["by_module"] if cell else {}
+        return ["-" if by.get(m) is None else f"{100 * by[m]:.1f}%" for m in KINDS]
+
     lines = [
         f"Tasks: {len(result['tasks'])}; n = {result['n']} samples per task and cell; sandbox "
         f"{result['sandbox']}, {result['timeout_s']:g} s per sample. Pass@k: the unbiased "
         "estimator, averaged over tasks; [95% bootstrap interval over tasks].",
         "",
-        "| model | strategy | what it is | samples | "
-        + " | ".join(f"pass@{k}" for k in ks)
-        + " | tokens in / out per sample |",
-        "|---|---|---|---|" + "---|" * len(ks) + "---|",
-    ]
-    for r in result["rows"]:
-        lines.append(
-            f"| {r['model']} | {r['strategy']} | {KIND[r['kind']]} | {r['samples']} | "
-            + " | ".join(_pk(r["pass_at_k"][str(k)]) for k in ks)
-            + f" | {_per_sample(r, 'tokens_in')} / {_per_sample(r, 'tokens_out')} |"
-        )
-    lines += [
+        *pages.md_table(
+            ["model", "strategy", "what it is", "samples", *(f"pass@{k}" for k in ks),
+             "tokens in / out per sample"],
+            [[r["model"], r["strategy"], KIND[r["kind"]], r["samples"],
+              *(_pk(r["pass_at_k"][str(k)]) for k in ks),
+              f"{_per_sample(r, 'tokens_in')} / {_per_sample(r, 'tokens_out')}"] for r in rows],
+        ),
         "",
         "### Pass@1 by module",
         "",
-        "| model | strategy | mapping | interconnect | storage |",
-        "|---|---|---|---|---|",
-    ]
-    for r in result["rows"]:
-        cell = r["pass_at_k"].get("1")
-        by = cell["by_module"] if cell else {}
-        lines.append(
-            f"| {r['model']} | {r['strategy']} | "
-            + " | ".join("-" if by.get(m) is None else f"{100 * by[m]:.1f}%" for m in KINDS)
-            + " |"
-        )
-    lines += ["", "### Failure taxonomy (samples, by module)", ""]
-    lines += [
-        "| model | strategy | module | " + " | ".join(CATEGORIES) + " |",
-        "|---|---|---|" + "---|" * len(CATEGORIES),
-    ]
-    for r in result["rows"]:
-        for module, counts in r["taxonomy"].items():
-            if sum(counts.values()):
-                lines.append(
-                    f"| {r['model']} | {r['strategy']} | {module} | "
-                    + " | ".join(str(counts[c]) for c in CATEGORIES)
-                    + " |"
-                )
+        *pages.md_table(
+            ["model", "strategy", *KINDS],
+            [[r["model"], r["strategy"], *by_module(r)] for r in rows],
+        ),
+        "",
+        "### Failure taxonomy (samples, by module)",
+        "",
+        *pages.md_table(["model", "strategy", "module", *CATEGORIES], _taxonomy(rows)),
+    ]  # fmt: skip
     if result["undecided"]:
         lines += [
             "",
@@ -84,12 +71,22 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _taxonomy(rows: list[dict[str, Any]]) -> list[list[object]]:
+    """A row per (model, strategy, module) that has samples: its count per category."""
+    return [
+        [r["model"], r["strategy"], m, *(counts[c] for c in CATEGORIES)]
+        for r in rows
+        for m, counts in r["taxonomy"].items()
+        if sum(counts.values())
+    ]
+
+
 def page(result: dict[str, Any]) -> str:
     ks = result["k"]
 
     def chart(k: int) -> str:
         cells = [r["pass_at_k"][str(k)] for r in result["rows"]]
-        return bars_svg(
+        return pages.bars_svg(
             [
                 (f"{r['model']} / {r['strategy']}", None if c is None else 100 * c["value"])
                 for r, c in zip(result["rows"], cells, strict=True)
@@ -102,15 +99,7 @@ def page(result: dict[str, Any]) -> str:
 
     charts = "".join(chart(k) for k in ks)
 
-    def table(head: list[str], body: list[list[Any]]) -> str:
-        th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-            for row in body
-        )
-        return f"<table><tr>{th}</tr>{rows}</table>"
-
-    main = table(
+    main = pages.table(
         [
             "model",
             "strategy",
@@ -131,16 +120,8 @@ def page(result: dict[str, Any]) -> str:
             for r in result["rows"]
         ],
     )
-    taxonomy = table(
-        ["model", "strategy", "module", *CATEGORIES],
-        [
-            [r["model"], r["strategy"], m, *(counts[c] for c in CATEGORIES)]
-            for r in result["rows"]
-            for m, counts in r["taxonomy"].items()
-            if sum(counts.values())
-        ],
-    )
-    tasks = table(
+    taxonomy = pages.table(["model", "strategy", "module", *CATEGORIES], _taxonomy(result["rows"]))
+    tasks = pages.table(
         ["task", *(f"{r['model']} / {r['strategy']}" for r in result["rows"])],
         [
             [
@@ -155,24 +136,23 @@ def page(result: dict[str, Any]) -> str:
             for t in result["tasks"]
         ],
     )
-    return (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>simcoder eval</title><style>"
-        "body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:2px 6px}"
-        "table{border-collapse:collapse;margin:1em 0}</style></head><body>"
-        "<h1>Pass@k of module coders</h1>"
-        f"<p>{len(result['tasks'])} tasks, n = {result['n']} samples per task and cell, sandbox "
-        f"{html.escape(result['sandbox'])}. Pass@k is the unbiased estimator averaged over tasks, "
-        "with a 95% bootstrap interval over tasks.</p>"
-        + charts
-        + "<h2>Pass@k</h2>"
-        + main
-        + "<h2>Failure taxonomy (samples, by module)</h2>"
-        + taxonomy
-        + "<h2>Passing samples per task</h2>"
-        + tasks
-        + "</body></html>"
+    intro = (
+        f"# Pass@k of module coders\n\n{len(result['tasks'])} tasks, n = {result['n']} samples "
+        f"per task and cell, sandbox {pages.md_escape(result['sandbox'])}. Pass@k is the unbiased "
+        "estimator averaged over tasks, with a 95% bootstrap interval over tasks."
+    )
+    return pages.document(
+        "simcoder eval",
+        pages.markdown_html(intro),
+        charts,
+        pages.markdown_html("## Pass@k"),
+        main,
+        pages.markdown_html("## Failure taxonomy (samples, by module)"),
+        taxonomy,
+        pages.markdown_html("## Passing samples per task"),
+        tasks,
     )
 
 
 def write(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    return _write("eval", result, markdown(result), page(result), out_dir)
+    return pages.write_pages("eval", result, markdown(result), page(result), out_dir)

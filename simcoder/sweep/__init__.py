@@ -1,6 +1,7 @@
 """``simcoder sweep``: design spaces on the fast core. ``engine`` runs the points (CSV);
-``page`` draws the single-file HTML page."""
+``page`` says what its single-file HTML page shows (simcoder.pages draws it)."""
 
+from simcoder.pages import scatter_svg
 from simcoder.sweep.engine import (
     COLUMNS,
     COMPATS,
@@ -13,7 +14,7 @@ from simcoder.sweep.engine import (
     run_sweep,
     write_csv,
 )
-from simcoder.sweep.page import scatter_svg, write_html
+from simcoder.sweep.page import write_html
 
 __all__ = [
     "COLUMNS",
