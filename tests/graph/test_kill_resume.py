@@ -253,7 +253,7 @@ def test_time_waiting_for_approval_is_not_counted_against_the_wall_time_budget(
     """The reviewer takes longer than the whole budget before the first sandbox run; the
     critic then rejects the wrong mapping and, since the run itself has used far less than its
     wall time, the run goes on to a second round and is accepted."""
-    pause = budget = 20.0
+    pause = budget = 60.0  # far more than round 1 runs for, even on a loaded machine
     asked: list[float] = []
 
     def slow_reviewer(request: dict[str, Any]) -> dict[str, Any]:
@@ -273,7 +273,35 @@ def test_time_waiting_for_approval_is_not_counted_against_the_wall_time_budget(
     )
     start = time.time()
     state = generate(config, approver=slow_reviewer)
+    ran = running_seconds(state["ran"])
+    if state["status"].startswith("budget: wall time") and ran >= budget:
+        pytest.skip(f"the run itself took {ran:.0f} s on this machine, over the budget")
     assert state["status"] == "accepted", state["status"]
     assert state["executions"] == 2 and len(asked) == 2
-    ran = running_seconds(state["ran"])
     assert 0 < ran < budget <= time.time() - start - ran
+
+
+if __name__ == "__main__":  # the by-hand loop: python -m tests.graph.test_kill_resume [N]
+    import tempfile
+    import traceback
+
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    tally: Counter[str] = Counter()
+    for i in range(repeats):  # each round visits every boundary, so a cut-short loop is even
+        for boundary in BOUNDARIES:
+            with tempfile.TemporaryDirectory() as tmp:
+                began = time.time()
+                try:
+                    kill_then_resume(Path(tmp) / "run", boundary)
+                    outcome = "pass"
+                    tally[boundary] += 1
+                except AssertionError:
+                    outcome = "FAIL " + traceback.format_exc().splitlines()[-1][:300]
+                load = os.getloadavg()[0]
+                print(
+                    f"{i + 1:2d} {boundary:16s} {outcome} {time.time() - began:5.1f} s "
+                    f"load {load:.1f}",
+                    flush=True,
+                )
+    for boundary in BOUNDARIES:
+        print(f"{boundary}: {tally[boundary]}/{repeats} passed")
