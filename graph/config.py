@@ -1,4 +1,9 @@
-"""Workflow configuration, validated at construction with messages that say how to fix."""
+"""Workflow configuration, validated at construction with messages that say how to fix.
+
+``WorkflowSettings`` is every choice a user makes that can be written down (spec, strategy,
+sandbox, reference, budgets); ``WorkflowConfig`` adds the run directory and the chat model
+objects, which cannot. ``run_config.json`` is a ``RunRecord``: the settings with the run's
+thread id, so ``resume`` goes on with the budgets the run was started with."""
 
 from __future__ import annotations
 
@@ -12,15 +17,13 @@ from simcoder.agents.references import MODES as REFERENCE_MODES
 from simcoder.agents.spec import MODULES, AcceleratorSpec
 
 
-class WorkflowConfig(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+class WorkflowSettings(BaseModel):
+    """The serialisable part of a run's configuration (saved in ``run_config.json``)."""
 
-    run_dir: Path
+    model_config = ConfigDict(extra="forbid")
+
     spec: AcceleratorSpec | None = None  # a spec file skips the planner's model
     description: str | None = None
-    model: Any = None  # a chat model for every module (None: the library coder)
-    models: dict[str, Any] = Field(default_factory=dict)  # per module, overrides ``model``
-    planner_model: Any = None
     endpoint: str | None = None
     strategy: str = "zero-shot"
     sandbox: str = "auto"
@@ -28,7 +31,7 @@ class WorkflowConfig(BaseModel):
     reference: str = "auto"  # auto | golden | simcoder | scalesim (agents/references.py)
     max_rounds: int = Field(default=3, gt=0, description="rounds per module")
     max_model_calls: int = Field(default=30, gt=0)
-    wall_time_s: float = Field(default=1800, gt=0)
+    wall_time_s: float = Field(default=1800, gt=0, description="running time, pauses excluded")
     sandbox_timeout_s: float = Field(default=600, gt=0)
     sandbox_memory_mb: int = Field(default=4096, gt=0)
     approve: bool = False  # pause before each sandbox run until a person approves (interrupt)
@@ -43,9 +46,25 @@ class WorkflowConfig(BaseModel):
                 f"reference {self.reference!r}: choose {', '.join(REFERENCE_MODES[:-1])} or "
                 f"{REFERENCE_MODES[-1]}, or give a file of expected cycles"
             )
+
+
+class WorkflowConfig(WorkflowSettings):
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+    run_dir: Path
+    model: Any = None  # a chat model for every module (None: the library coder)
+    models: dict[str, Any] = Field(default_factory=dict)  # per module, overrides ``model``
+    planner_model: Any = None
+
+    def model_post_init(self, __context: Any) -> None:
+        super().model_post_init(__context)
         unknown = set(self.models) - set(MODULES)
         if unknown:
             raise ValueError(f"unknown modules {sorted(unknown)}; choose from {MODULES}")
+
+    def settings(self) -> WorkflowSettings:
+        """What can be saved: everything but the run directory and the chat models."""
+        return WorkflowSettings(**{k: getattr(self, k) for k in WorkflowSettings.model_fields})
 
     def model_for(self, module: str) -> Any:
         return self.models.get(module, self.model)
@@ -53,3 +72,10 @@ class WorkflowConfig(BaseModel):
     def recursion_limit(self) -> int:
         # planner + per round: coders, executor, critic; with headroom
         return 10 + 4 * self.max_rounds * len(MODULES)
+
+
+class RunRecord(WorkflowSettings):
+    """``run_config.json``: the settings a run goes on with, and its checkpoint thread."""
+
+    thread_id: str = Field(min_length=1)
+    created: float

@@ -24,7 +24,7 @@ from simcoder.agents.report import write_outputs
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
-from simcoder.graph.state import ModuleState, WorkflowState
+from simcoder.graph.state import ModuleState, WorkflowState, running_seconds
 from simcoder.simulator.errors import UserError
 from simcoder.tools import judge_candidates, run_candidates
 
@@ -176,6 +176,7 @@ def make_executor(config: WorkflowConfig) -> Node:
 
 def make_critic(config: WorkflowConfig) -> Node:
     def critic(state: WorkflowState) -> dict[str, Any]:
+        began = time.time()
         spec = AcceleratorSpec.model_validate(state["spec"])
         refs = _references(config, spec)
         summary = state["last_execution"]
@@ -218,9 +219,13 @@ def make_critic(config: WorkflowConfig) -> Node:
         else:
             pending = [verdict.blame] if verdict.blame else []
             probe: WorkflowState = {**state, "pending": pending, "modules": modules}
+            # the run's clock counts only the time nodes ran (graph/state.py: ran), not a
+            # pause for --approve nor the time between a kill and `resume`
+            ran = running_seconds([*state.get("ran", []), [began, time.time()]])
+            clock = state.get("started_at", began) + ran
             stop = (
                 budget_exhausted(
-                    probe, config.max_rounds, config.max_model_calls, config.wall_time_s
+                    probe, config.max_rounds, config.max_model_calls, config.wall_time_s, clock
                 )
                 if pending
                 else "failed: nothing to blame"

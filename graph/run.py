@@ -10,12 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.types import Command
+from pydantic import ValidationError
 
-from simcoder.graph.build import compile_workflow
-from simcoder.graph.config import WorkflowConfig
+from simcoder.graph.build import compile_workflow, kill_point
+from simcoder.graph.config import RunRecord, WorkflowConfig, WorkflowSettings
 from simcoder.graph.tracing import JsonlTracer
+from simcoder.simulator.errors import UserError
 
 CONFIG_FILE = "run_config.json"
+
+
+class RunConfigError(UserError):
+    """run_config.json is missing, not JSON, or not what ``generate`` wrote."""
 
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -48,13 +54,17 @@ def _invoke(
         if isinstance(inputs, Command) and not app.get_state(run_config).interrupts:
             inputs = None  # nothing is waiting for this answer: just continue
         while True:
-            for chunk in app.stream(inputs, run_config, stream_mode="updates"):
+            # "sync": each step's checkpoint is on disk before the next step starts, so a kill
+            # -9 at any point loses at most the nodes that were running (the default, "async",
+            # writes it while the next step runs: the coders' work could be lost)
+            for chunk in app.stream(inputs, run_config, stream_mode="updates", durability="sync"):
                 for node, update in chunk.items():
                     if progress is not None and isinstance(update, dict):
                         progress(node, update)
             snapshot = app.get_state(run_config)
             waiting = [i.value for i in snapshot.interrupts]
             if not waiting:
+                kill_point("end")
                 return dict(snapshot.values)
             if approver is None:
                 return {**snapshot.values, "status": AWAITING, "approval_request": waiting[0]}
@@ -91,27 +101,8 @@ def generate(
     config: WorkflowConfig, progress: Progress | None = None, approver: Approver | None = None
 ) -> dict[str, Any]:
     """Run the workflow to the end; returns the final state (also in the run directory)."""
-    config.run_dir.mkdir(parents=True, exist_ok=True)
     thread_id = uuid.uuid4().hex
-    (config.run_dir / CONFIG_FILE).write_text(
-        json.dumps(
-            {
-                "thread_id": thread_id,
-                "created": time.time(),
-                "spec": config.spec.model_dump() if config.spec else None,
-                "description": config.description,
-                "strategy": config.strategy,
-                "sandbox": config.sandbox,
-                "max_rounds": config.max_rounds,
-                "approve": config.approve,
-                "reference": config.reference,
-                "reference_file": str(config.reference_file) if config.reference_file else None,
-                "models": {m: repr(v) for m, v in config.models.items()},
-                "model": repr(config.model) if config.model is not None else None,
-            },
-            indent=2,
-        )
-    )
+    save_run_config(config, thread_id)
     return _invoke(config, {"run_dir": str(config.run_dir)}, thread_id, progress, approver)
 
 
@@ -122,32 +113,65 @@ def resume(
     decision: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Continue a run from its last checkpoint; finished nodes are not redone. A run waiting
-    for approval takes ``decision`` ({"approve": bool, "reason": str}) or asks ``approver``."""
-    saved = json.loads((config.run_dir / CONFIG_FILE).read_text())
+    for approval takes ``decision`` ({"approve": bool, "reason": str}) or asks ``approver``.
+    ``config`` (usually :func:`load_config`'s) is saved in turn, so a later ``resume`` keeps
+    what this one was given."""
+    saved = read_run_config(config.run_dir)
+    save_run_config(config, saved.thread_id, saved.created)
     start: Command | None = None  # type: ignore[type-arg]
     if decision is not None:
         start = Command(resume=decision)
-    return _invoke(config, start, saved["thread_id"], progress, approver)
+    return _invoke(config, start, saved.thread_id, progress, approver)
+
+
+def save_run_config(config: WorkflowConfig, thread_id: str, created: float | None = None) -> None:
+    """``run_config.json``: every setting but the chat models (``models.json`` names those)."""
+    record = RunRecord(
+        **dict(config.settings()),
+        thread_id=thread_id,
+        created=time.time() if created is None else created,
+    )
+    config.run_dir.mkdir(parents=True, exist_ok=True)
+    (config.run_dir / CONFIG_FILE).write_text(record.model_dump_json(indent=2) + "\n")
+
+
+LEGACY_KEYS = ("model", "models")  # reprs of chat models, written before budgets were saved
+
+
+def read_run_config(run_dir: Path) -> RunRecord:
+    """The saved settings, validated; a missing, corrupt or mis-edited file is one line that
+    names the file and the field."""
+    path = run_dir / CONFIG_FILE
+    try:
+        raw = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise RunConfigError(
+            f"{run_dir}: not a simcoder run directory (no {CONFIG_FILE})"
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RunConfigError(f"{path}: cannot be read as JSON ({exc})") from None
+    if not isinstance(raw, dict):
+        raise RunConfigError(f"{path}: not a JSON object; it is written by simcoder generate")
+    for key in LEGACY_KEYS:
+        raw.pop(key, None)
+    try:
+        return RunRecord.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        msg = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a check across fields (WorkflowSettings.model_post_init)
+            raise RunConfigError(f"{path}: {msg}") from None
+        where = ".".join(str(x) for x in first["loc"])
+        raise RunConfigError(f"{path}: field {where}: {msg}") from None
 
 
 def load_config(run_dir: Path, **overrides: Any) -> WorkflowConfig:
-    """The configuration a run was started with. Chat models are not serialisable: pass them
-    as overrides (``model=``, ``models=``); the command line rebuilds them from the run's
-    ``models.json``. The library coder is used where none is given."""
-    from simcoder.agents.spec import AcceleratorSpec
-
-    saved = json.loads((run_dir / CONFIG_FILE).read_text())
-    spec = AcceleratorSpec.model_validate(saved["spec"]) if saved["spec"] else None
-    fields: dict[str, Any] = {
-        "run_dir": run_dir,
-        "spec": spec,
-        "description": saved["description"],
-        "strategy": saved["strategy"],
-        "sandbox": saved["sandbox"],
-        "max_rounds": saved["max_rounds"],
-        "approve": saved.get("approve", False),
-        "reference": saved.get("reference", "auto"),
-        "reference_file": Path(saved["reference_file"]) if saved.get("reference_file") else None,
-    }
+    """The configuration a run goes on with: everything saved in ``run_config.json`` (spec,
+    strategy, sandbox, reference, every budget), with ``overrides`` that are not None on top.
+    Chat models are not serialisable: pass them as overrides (``model=``, ``models=``); the
+    command line rebuilds them from the run's ``models.json``. The library coder is used where
+    none is given."""
+    saved = read_run_config(run_dir)
+    fields: dict[str, Any] = {k: getattr(saved, k) for k in WorkflowSettings.model_fields}
     fields.update({k: v for k, v in overrides.items() if v is not None})
-    return WorkflowConfig(**fields)
+    return WorkflowConfig(run_dir=run_dir, **fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, TypedDict
 
 
@@ -35,3 +36,17 @@ class WorkflowState(TypedDict, total=False):
     verdict: dict[str, Any]
     status: str  # running | accepted | budget: ... | failed: ...
     started_at: float
+    # [start, end] (epoch seconds) of every node run that finished (graph/build.py adds them):
+    # the wall-time budget counts their union, so a pause for --approve, or the time between a
+    # kill and `resume`, is not counted
+    ran: Annotated[list[list[float]], operator.add]
+
+
+def running_seconds(intervals: Iterable[Sequence[float]]) -> float:
+    """The length of the union of [start, end] intervals: parallel coders count once."""
+    total, reach = 0.0, float("-inf")
+    for start, end in sorted((float(a), float(b)) for a, b in intervals):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
