@@ -174,12 +174,14 @@ def cmd_resume(args: argparse.Namespace) -> int:
         "base_url": args.base_url or before.get("base_url"),
     }
     model, models = configure_models(choice, run_dir)
-    config = load_config(
-        run_dir,
-        sandbox=args.sandbox or None,
-        model=model,
-        models=models,
-        endpoint=choice["base_url"],
+    config = _validated(
+        lambda: load_config(
+            run_dir,
+            sandbox=args.sandbox or None,
+            model=model,
+            models=models,
+            endpoint=choice["base_url"],
+        )
     )
     decision = None
     if args.approve or args.reject is not None:
