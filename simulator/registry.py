@@ -39,6 +39,8 @@ REFERENCE: Mapping[str, str] = MappingProxyType(
         "storage": "simcoder.simulator.storage.reference:ReferenceStorage",
     }
 )
+# (kind, name) -> "pkg.mod:Attr" for every implementation chosen by a bare name; a new
+# built-in implementation adds its entry here
 BUILTIN: dict[tuple[str, str], str] = {(kind, "reference"): REFERENCE[kind] for kind in KINDS}
 
 
