@@ -34,6 +34,7 @@ class _Tags(HTMLParser):
         self.tags.append(tag)
 
 
+@pytest.mark.slow  # the sandbox on whole networks
 def test_a_correct_generated_mapping_has_zero_error_against_golden(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,15 +7,23 @@ import dataclasses
 import itertools
 import math
 from math import comb
+from typing import Any
 
 import pytest
 
 from simcoder.evals import sandbox_runner
 from simcoder.evals.harness import bootstrap_ci, pass_at_k
-from simcoder.evals.tasks import BY_ID, TASKS, expected, hand_expected, select
+from simcoder.evals.tasks import BY_ID, TASKS, Task, expected, hand_expected, select
 from simcoder.simulator.engine import simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.registry import KINDS
+
+
+def _quick_storage(tasks: list[Task]) -> list[Any]:
+    """Storage tasks run the reference storage on every case (seconds each): the quick loop
+    keeps the first storage task, full runs take them all."""
+    storage = [t for t in tasks if t.module == "storage"]
+    return [pytest.param(t, marks=pytest.mark.slow) if t in storage[1:] else t for t in tasks]
 
 
 def test_the_suite_covers_modules_dataflows_modes_and_layer_kinds() -> None:
@@ -40,7 +48,7 @@ def test_the_suite_covers_modules_dataflows_modes_and_layer_kinds() -> None:
         assert (t.variant is None) == ("differs from SCALE-Sim" not in t.description)
 
 
-@pytest.mark.parametrize("task", [t for t in TASKS if t.hand], ids=lambda t: t.id)
+@pytest.mark.parametrize("task", _quick_storage([t for t in TASKS if t.hand]), ids=lambda t: t.id)
 def test_the_reference_gives_the_numbers_worked_out_by_hand(task) -> None:  # type: ignore[no-untyped-def]
     want = expected(task.id)
     for case, fields in hand_expected(task).items():
@@ -48,7 +56,9 @@ def test_the_reference_gives_the_numbers_worked_out_by_hand(task) -> None:  # ty
             assert math.isclose(want[case][field], value, rel_tol=1e-12), (case, field)
 
 
-@pytest.mark.parametrize("task", [t for t in TASKS if t.variant], ids=lambda t: t.id)
+@pytest.mark.parametrize(
+    "task", _quick_storage([t for t in TASKS if t.variant]), ids=lambda t: t.id
+)
 def test_every_variant_differs_from_scalesim(task) -> None:  # type: ignore[no-untyped-def]
     """SCALE-Sim's own module must fail a variant task on some case (or it is no variant)."""
     from simcoder.evals.tasks import compared

@@ -32,6 +32,7 @@ def _config(run_dir: Path) -> WorkflowConfig:
     return WorkflowConfig(run_dir=run_dir, spec=SPEC, sandbox="fake", approve=True)
 
 
+@pytest.mark.slow  # a whole workflow run
 def test_approved_runs_go_ahead_and_the_reviewer_sees_the_code(tmp_path: Path) -> None:
     asked: list[dict[str, Any]] = []
 

@@ -95,6 +95,7 @@ def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
     assert judged.outputs and "every check passes" in str(judged.outputs)
 
 
+@pytest.mark.slow  # a whole workflow run; test_offline_library_run_matches_scalesim stays quick
 def test_wrong_mapping_is_blamed_fixed_and_nothing_else_regenerated(tmp_path: Path) -> None:
     mapping_model = scripted("I think the answer is obvious.", WRONG, RIGHT)
     config = WorkflowConfig(
@@ -177,6 +178,7 @@ class Module(ReferenceStorage):
 ```"""
 
 
+@pytest.mark.slow  # a whole workflow run; test_offline_library_run_matches_scalesim stays quick
 def test_code_that_reaches_for_the_network_is_contained_and_blamed(tmp_path: Path) -> None:
     config = WorkflowConfig(
         run_dir=tmp_path,

@@ -25,6 +25,7 @@ def test_aot_module_is_the_default_and_not_numba() -> None:
     assert Path(k.__file__).parent == compiled.module_dir()
 
 
+@pytest.mark.slow  # compiles the JIT kernels
 def test_jit_and_aot_kernels_agree_on_the_probe_grid(monkeypatch: pytest.MonkeyPatch) -> None:
     aot, jit = compiled.load("aot"), compiled.load("jit")
     assert aot is not jit

@@ -28,7 +28,12 @@ def corrected(config: SimConfig) -> SimConfig:
     return dataclasses.replace(config, memory=dataclasses.replace(config.memory, corrected=True))
 
 
-@pytest.mark.parametrize("probe", USER, ids=[p.name for p in USER])
+@pytest.mark.parametrize(
+    "probe",
+    # the conv_big probes take seconds each in the reference storage: full runs only
+    [pytest.param(p, marks=pytest.mark.slow) if "conv_big" in p.name else p for p in USER],
+    ids=[p.name for p in USER],
+)
 def test_fast_equals_reference_and_the_invariants_hold(probe) -> None:  # type: ignore[no-untyped-def]
     config = corrected(probe.config)
     try:
