@@ -137,7 +137,7 @@ def bench(network: str, preset: str, args: argparse.Namespace, tmp: Path) -> dic
         run_child(
             [
                 args.scalesim_python,
-                str(ROOT / "benchmarks" / "scalesim_driver.py"),
+                str(ROOT / "agents" / "scalesim_driver.py"),
                 str(cfg),
                 str(topo),
                 layout,

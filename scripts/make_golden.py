@@ -15,8 +15,6 @@ It imports nothing from simcoder, so the golden data cannot inherit our bugs.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import random
 import sys
@@ -29,20 +27,22 @@ GOLDEN = ROOT / "tests" / "golden"
 SHARED = ROOT.parent / "shared" / "reference" / "scalesim"
 
 
-def _load_cfg_module():  # type: ignore[no-untyped-def]
-    """simulator/compat/scalesim_cfg.py by path: one .cfg template, and no simcoder import."""
+def _load(relative: str):  # type: ignore[no-untyped-def]
+    """A simcoder file that imports nothing from simcoder, by path."""
     import importlib.util
 
-    path = ROOT / "simulator" / "compat" / "scalesim_cfg.py"
-    spec = importlib.util.spec_from_file_location("scalesim_cfg", path)
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_CFG = _load_cfg_module()
+_CFG = _load("simulator/compat/scalesim_cfg.py")  # the one .cfg template
 CFG_TEMPLATE, cfg_text = _CFG.CFG_TEMPLATE, _CFG.cfg_text
+_DRIVER = _load("agents/scalesim_driver.py")  # the one call of SCALE-Sim
+
 
 PRESETS = {
     "paper": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="os"),
@@ -69,8 +69,6 @@ PRESETS = {
 
 def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
     """Run SCALE-Sim once in-process; return the three reports as lists of raw rows."""
-    from scalesim.scale_sim import scalesim
-
     full = dict(
         bandwidth=10,
         ifmap_bank_bw=10,
@@ -94,16 +92,7 @@ def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
         rows = "".join(", ".join(str(x) for x in layer) + ",\n" for layer in layers)
         (t / "topo.csv").write_text(header + rows)
         layout = SHARED / "configs" / "v3" / "layout_test.csv"
-        sim = scalesim(
-            save_disk_space=True,
-            verbose=False,
-            config=str(t / "c.cfg"),
-            topology=str(t / "topo.csv"),
-            layout=str(layout),
-            input_type_gemm=gemm,
-        )
-        with contextlib.redirect_stdout(io.StringIO()):
-            sim.run_scale(top_path=str(t / "out"))
+        _DRIVER.run(str(t / "c.cfg"), str(t / "topo.csv"), str(layout), str(t / "out"), gemm)
         out = t / "out" / "golden"
         return {
             name: (out / f"{name}.csv").read_text().splitlines()
