@@ -137,3 +137,46 @@ def test_runner_refuses_other_versions(backend: str, tmp_path: Path) -> None:
     r = make_sandbox(backend).run(job)
     assert r.status is ExecStatus.FAILED and r.exit_code == 3
     assert "numpy 2.3.5 != host's pinned 1.0.0" in r.stderr
+
+
+def test_the_job_package_is_the_whole_tree_and_the_config_travels(tmp_path: Path) -> None:
+    """One builder: the workflow's package holds everything (the fast path, the agents), and
+    the job carries the accelerator spec's config in the one JSON shape."""
+    from simcoder.agents.spec import paper_spec
+    from simcoder.simulator.compat.config_json import config_from_json
+
+    config = paper_spec(array_rows=8, bandwidth_mode="USER", dram_words_per_cycle=4).sim_config()
+    job = prepare_job(tmp_path / "job", {}, config=config, checks=False)
+    pkg = job.directory / "pkg" / "simcoder"
+    for part in ("simulator/fast", "simulator/storage/reference.py", "agents", "sandbox/runner.py"):
+        assert (pkg / part).exists(), part
+    assert not list(pkg.rglob("__pycache__"))
+    spec = json.loads((job.directory / "job.json").read_text())
+    assert config_from_json(spec["config"]) == config
+    default = prepare_job(tmp_path / "default", {}, checks=False)
+    from simcoder.presets import PRESETS
+
+    doc = json.loads((default.directory / "job.json").read_text())["config"]
+    assert config_from_json(doc) == PRESETS["paper"]
+
+
+def test_runner_in_process_runs_a_workload_at_the_jobs_config(tmp_path: Path) -> None:
+    """The runner uses the job's config, not a preset: a smaller array, more cycles."""
+    from simcoder.agents.spec import paper_spec
+    from simcoder.sandbox.runner import run
+
+    def cycles(rows: int) -> int:
+        job = prepare_job(
+            tmp_path / str(rows),
+            {},
+            workloads=["alphago_zero"],
+            config=paper_spec(array_rows=rows).sim_config(),
+            checks=False,
+            layer_limit=1,
+        )
+        result = run(json.loads((job.directory / "job.json").read_text()))
+        [workload] = result["workloads"]
+        assert workload["error"] is None and len(workload["layers"]) == 1
+        return int(workload["layers"][0]["fields"]["total_cycles"])
+
+    assert cycles(8) > cycles(32)
