@@ -67,8 +67,9 @@ PRESETS = {
 }
 
 
-def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
-    """Run SCALE-Sim once in-process; return the three reports as lists of raw rows."""
+def case_cfg(config: dict, run_name: str = "golden") -> str:
+    """The .cfg of a case's ``config`` (a preset's or a random one): CALC mode and SCALE-Sim's
+    scale.cfg bank settings unless it says otherwise."""
     full = dict(
         bandwidth=10,
         ifmap_bank_bw=10,
@@ -78,9 +79,14 @@ def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
         mode="CALC",
     )
     full.update(config)
+    return cfg_text(run_name=run_name, **full)
+
+
+def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
+    """Run SCALE-Sim once in-process; return the three reports as lists of raw rows."""
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        (t / "c.cfg").write_text(cfg_text(**full))
+        (t / "c.cfg").write_text(case_cfg(config))
         header = (
             "Layer, M, N, K,\n"
             if gemm
@@ -148,10 +154,33 @@ def existing_ids(path: Path) -> set[str]:
     return {json.loads(line)["id"] for line in path.read_text().splitlines() if line.strip()}
 
 
-def append(path: Path, record: dict) -> None:
+def append(
+    path: Path,
+    case_id: str,
+    config: dict,
+    layers: list[list],
+    gemm: bool,
+    record_errors: bool = True,
+    **more: object,
+) -> str:
+    """Run the case and append its line (id, inputs, ``more``, reports, SCALE-Sim's error if it
+    failed and ``record_errors``, else the error is raised; seconds) to ``path``; returns the
+    error or "ok"."""
+    start = time.perf_counter()
+    try:
+        reports, error = run_case(config, layers, gemm), None
+    except Exception as exc:  # SCALE-Sim itself fails on some inputs: record that, too
+        if not record_errors:
+            raise
+        reports, error = None, f"{type(exc).__name__}: {exc}"
+    record = dict(id=case_id, config=config, gemm=gemm, layers=layers, **more)
+    record.update(
+        reports=reports, scalesim_error=error, seconds=round(time.perf_counter() - start, 3)
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as f:
         f.write(json.dumps(record, separators=(",", ":")) + "\n")
+    return "error " + error if error else "ok"
 
 
 def cmd_random(args: argparse.Namespace) -> None:
@@ -166,27 +195,9 @@ def cmd_random(args: argparse.Namespace) -> None:
         dp = (not gemm) and rng.random() < 0.15
         layers = [random_layer(rng, gemm, dp, j) for j in range(rng.randint(1, 2))]
         config = random_config(rng, args.mode)
-        start = time.perf_counter()
-        try:
-            reports = run_case(config, layers, gemm)
-            error = None
-        except Exception as exc:  # SCALE-Sim itself fails on some inputs: record that, too
-            reports, error = None, f"{type(exc).__name__}: {exc}"
-        append(
-            path,
-            dict(
-                id=case_id,
-                config=config,
-                gemm=gemm,
-                layers=layers,
-                reports=reports,
-                scalesim_error=error,
-                seconds=round(time.perf_counter() - start, 3),
-            ),
-        )
+        outcome = append(path, case_id, config, layers, gemm)
         print(
-            f"{case_id} {config['dataflow']} {config['rows']}x{config['cols']} "
-            f"{'error ' + error if error else 'ok'}",
+            f"{case_id} {config['dataflow']} {config['rows']}x{config['cols']} {outcome}",
             flush=True,
         )
 
@@ -213,20 +224,7 @@ def cmd_network(args: argparse.Namespace) -> None:
         return
     layers, gemm = read_topology(args.topology)
     start = time.perf_counter()
-    reports = run_case(config, layers, gemm)
-    append(
-        path,
-        dict(
-            id=case_id,
-            config=config,
-            gemm=gemm,
-            layers=layers,
-            topology=args.topology,
-            reports=reports,
-            scalesim_error=None,
-            seconds=round(time.perf_counter() - start, 3),
-        ),
-    )
+    append(path, case_id, config, layers, gemm, record_errors=False, topology=args.topology)
     print(f"{case_id} ok in {time.perf_counter() - start:.1f}s")
 
 

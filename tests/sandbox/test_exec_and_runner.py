@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from simcoder.sandbox.jobs import prepare_job
 from simcoder.sandbox.types import ExecStatus, Limits
+from tests.conftest import run_simcoder
 from tests.sandbox.conftest import make_sandbox
 
 
 def test_exec_prints_the_exec_result(backend: str, tmp_path: Path) -> None:
     (tmp_path / "hello.py").write_text("open('made.txt', 'w').write('hi'); print('hello')\n")
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simcoder",
-            "sandbox",
-            "exec",
-            "--backend",
-            backend,
-            "--timeout",
-            "30",
-            "--",
-            "python3",
-            "hello.py",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    exec_args = ("--backend", backend, "--timeout", "30", "--", "python3", "hello.py")
+    r = run_simcoder("sandbox", "exec", *exec_args, cwd=tmp_path, timeout=120)
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout)
     assert result["backend"] == backend and result["status"] == "ok"
@@ -45,39 +25,14 @@ def test_exec_prints_the_exec_result(backend: str, tmp_path: Path) -> None:
 
 
 def test_exec_without_command_is_a_clear_error(tmp_path: Path) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "simcoder", "sandbox", "exec", "--backend", "local"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    r = run_simcoder("sandbox", "exec", "--backend", "local", cwd=tmp_path, timeout=60)
     assert r.returncode != 0 and "give a command after --" in r.stderr
     assert "Traceback" not in r.stderr
 
 
 def test_local_backend_says_it_is_not_isolation(tmp_path: Path) -> None:
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simcoder",
-            "sandbox",
-            "exec",
-            "--backend",
-            "local",
-            "--",
-            "python3",
-            "-c",
-            "print(1)",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    exec_args = ("--backend", "local", "--", "python3", "-c", "print(1)")
+    r = run_simcoder("sandbox", "exec", *exec_args, cwd=tmp_path, timeout=60)
     assert r.returncode == 0
     assert "not isolation" in r.stderr
     assert json.loads(r.stdout)["isolated"] is False
