@@ -26,14 +26,8 @@ def run(cfg: str, topology: str, layout: str, outdir: str, gemm: bool = False) -
     ``wall_s`` and ``cpu_s``."""
     from scalesim.scale_sim import scalesim  # only in SCALE-Sim's virtualenv
 
-    sim = scalesim(
-        save_disk_space=True,
-        verbose=False,
-        config=cfg,
-        topology=topology,
-        layout=layout,
-        input_type_gemm=gemm,
-    )
+    quiet = {"save_disk_space": True, "verbose": False}  # the reports only, no traces
+    sim = scalesim(config=cfg, topology=topology, layout=layout, input_type_gemm=gemm, **quiet)
     wall, cpu = time.perf_counter(), time.process_time()
     with contextlib.redirect_stdout(io.StringIO()):
         sim.run_scale(top_path=outdir)

@@ -44,6 +44,10 @@ CFG_TEMPLATE, cfg_text = _CFG.CFG_TEMPLATE, _CFG.cfg_text
 _DRIVER = _load("agents/scalesim_driver.py")  # the one call of SCALE-Sim
 
 
+# SCALE-Sim's scale.cfg bandwidth and bank settings (used in USER mode only)
+SCALE_BANKS = dict(
+    bandwidth=10, ifmap_bank_bw=10, filter_bank_bw=10, ifmap_bank_num=10, filter_bank_num=10
+)
 PRESETS = {
     "paper": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="os"),
     "paper-ws": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="ws"),
@@ -58,11 +62,7 @@ PRESETS = {
         ofmap_kb=64,
         dataflow="os",
         mode="USER",
-        bandwidth=10,
-        ifmap_bank_bw=10,
-        filter_bank_bw=10,
-        ifmap_bank_num=10,
-        filter_bank_num=10,
+        **SCALE_BANKS,
     ),
 }
 
@@ -70,14 +70,7 @@ PRESETS = {
 def case_cfg(config: dict, run_name: str = "golden") -> str:
     """The .cfg of a case's ``config`` (a preset's or a random one): CALC mode and SCALE-Sim's
     scale.cfg bank settings unless it says otherwise."""
-    full = dict(
-        bandwidth=10,
-        ifmap_bank_bw=10,
-        filter_bank_bw=10,
-        ifmap_bank_num=10,
-        filter_bank_num=10,
-        mode="CALC",
-    )
+    full = dict(SCALE_BANKS, mode="CALC")
     full.update(config)
     return cfg_text(run_name=run_name, **full)
 
