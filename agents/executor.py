@@ -37,21 +37,11 @@ def execute(
     ``expected``: the reference's cycles per workload, so the runner can isolate a wrong
     candidate when several are swapped in (see sandbox.runner)."""
     directory = run_dir / "executions" / f"{number:03d}"
-    config = {
-        "rows": spec.array_rows,
-        "cols": spec.array_cols,
-        "dataflow": spec.dataflow,
-        "ifmap_kib": spec.ifmap_sram_kib,
-        "filter_kib": spec.filter_sram_kib,
-        "ofmap_kib": spec.ofmap_sram_kib,
-        "mode": spec.bandwidth_mode,
-        "dram_words_per_cycle": spec.dram_words_per_cycle,
-    }
     job = prepare_job(
         directory / "job",
         {k: f"{v}:Module" for k, v in candidates.items()},
         workloads=spec.workloads,
-        config=config,
+        config=spec.sim_config(),
         limits=limits,
         expected=expected,
     )

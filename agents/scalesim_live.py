@@ -24,15 +24,7 @@ from simcoder.simulator.fast.compiled import cache_root
 from simcoder.simulator.types import Layer, SimConfig
 
 RUN_NAME = "simcoder"
-_DRIVER = """
-import contextlib, io, sys
-from scalesim.scale_sim import scalesim
-cfg, topology, layout, out = sys.argv[1:5]
-sim = scalesim(save_disk_space=True, verbose=False, config=cfg, topology=topology,
-               layout=layout, input_type_gemm=False)
-with contextlib.redirect_stdout(io.StringIO()):
-    sim.run_scale(top_path=out)
-"""
+DRIVER = Path(__file__).with_name("scalesim_driver.py")  # runs in SCALE-Sim's interpreter
 
 
 class ScaleSimUnavailable(UserError):
@@ -92,6 +84,25 @@ def topology_text(layers: list[Layer]) -> str:
     return TOPOLOGY_HEADER + "".join(rows)
 
 
+def run_driver(
+    python: str, files: list[str], timeout_s: float | None = None, check: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """One SCALE-Sim run by ``scalesim_driver.py`` in ``python`` on the files of
+    ``scalesim_inputs``; its last stdout line is the run's JSON timing."""
+    return subprocess.run(
+        [python, str(DRIVER), *files],
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=check,
+    )
+
+
+def driver_seconds(proc: subprocess.CompletedProcess[str]) -> float:
+    """The in-process wall seconds the driver printed."""
+    return float(json.loads(proc.stdout.strip().splitlines()[-1])["wall_s"])
+
+
 @contextmanager
 def scalesim_inputs(cfg: str, topology: str) -> Iterator[list[str]]:
     """A temporary directory with SCALE-Sim's three input files; yields the driver's arguments
@@ -123,12 +134,7 @@ def scalesim_cycles(
         return saved["total_cycles"], saved["python"]
     python = find_python()
     with scalesim_inputs(cfg, topology) as files:
-        proc = subprocess.run(
-            [python, "-c", _DRIVER, *files],
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-        )
+        proc = run_driver(python, files, timeout_s)
         report = Path(files[3]) / RUN_NAME / "COMPUTE_REPORT.csv"
         if proc.returncode != 0 or not report.is_file():
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])

@@ -8,15 +8,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from simcoder.simulator.compat.config_json import spec_config
 from simcoder.simulator.errors import UserError
 from simcoder.simulator.registry import KINDS, ModuleKind, module_kind
-from simcoder.simulator.types import (
-    ArrayConfig,
-    BandwidthMode,
-    Dataflow,
-    MemoryConfig,
-    SimConfig,
-)
+from simcoder.simulator.types import SimConfig
 from simcoder.workloads.builtin import WORKLOADS
 
 ModuleName = ModuleKind
@@ -53,18 +48,13 @@ class AcceleratorSpec(BaseModel):
         return v
 
     def sim_config(self) -> SimConfig:
-        mode = BandwidthMode(self.bandwidth_mode)
-        return SimConfig(
-            ArrayConfig(self.array_rows, self.array_cols, Dataflow(self.dataflow)),
-            MemoryConfig(
-                self.ifmap_sram_kib,
-                self.filter_sram_kib,
-                self.ofmap_sram_kib,
-                bandwidth_mode=mode,
-                ofmap_dram_words_per_cycle=self.dram_words_per_cycle,
-                ifmap_sram_bank_words_per_cycle=self.dram_words_per_cycle,
-                filter_sram_bank_words_per_cycle=self.dram_words_per_cycle,
-            ),
+        return spec_config(
+            self.array_rows,
+            self.array_cols,
+            self.dataflow,
+            (self.ifmap_sram_kib, self.filter_sram_kib, self.ofmap_sram_kib),
+            self.bandwidth_mode,
+            self.dram_words_per_cycle,
             run_name=self.name,
         )
 

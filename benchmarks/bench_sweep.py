@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,14 +26,14 @@ SIZES = [16, 20, 24, 32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 
 
 
 def scalesim_one_point(python: str) -> float:
-    from simcoder.agents.scalesim_live import _DRIVER, scalesim_inputs, topology_text
+    from simcoder.agents.scalesim_live import run_driver, scalesim_inputs, topology_text
     from simcoder.simulator.compat.scalesim_cfg import cfg_for
     from simcoder.simulator.types import ArrayConfig, Dataflow, MemoryConfig, SimConfig
 
     config = SimConfig(ArrayConfig(32, 32, Dataflow.OUTPUT_STATIONARY), MemoryConfig(64, 64, 64))
     with scalesim_inputs(cfg_for(config), topology_text(resolve_layers("resnet50"))) as files:
         start = time.perf_counter()
-        subprocess.run([python, "-c", _DRIVER, *files], check=True, capture_output=True)
+        run_driver(python, files, check=True)
         return time.perf_counter() - start
 
 

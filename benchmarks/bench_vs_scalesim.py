@@ -30,10 +30,6 @@ SHARED = ROOT.parent / "shared" / "reference" / "scalesim"
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-CONFIGS = {
-    "paper": ("CALC", "os", 10, 10, 10),
-    "paper-user": ("USER", "os", 10, 10, 10),
-}
 GEMM = {"NCF", "gpt2", "transformer_partial"}
 
 
@@ -47,26 +43,9 @@ class Run:
 
 
 def write_cfg(path: Path, preset: str) -> None:
-    from make_golden import cfg_text  # the same SCALE-Sim 3.0.0 .cfg the golden data uses
+    from make_golden import PRESETS, case_cfg  # the same SCALE-Sim 3.0.0 .cfg as the golden data
 
-    mode, df, bw, bank_bw, banks = CONFIGS[preset]
-    path.write_text(
-        cfg_text(
-            run_name="bench",
-            rows=32,
-            cols=32,
-            ifmap_kb=64,
-            filter_kb=64,
-            ofmap_kb=64,
-            bandwidth=bw,
-            dataflow=df,
-            ifmap_bank_bw=bank_bw,
-            filter_bank_bw=bank_bw,
-            ifmap_bank_num=banks,
-            filter_bank_num=banks,
-            mode=mode,
-        )
-    )
+    path.write_text(case_cfg(PRESETS[preset], run_name="bench"))
 
 
 def clean_topology(src: Path, dst: Path, gemm: bool) -> None:
@@ -137,7 +116,7 @@ def bench(network: str, preset: str, args: argparse.Namespace, tmp: Path) -> dic
         run_child(
             [
                 args.scalesim_python,
-                str(ROOT / "benchmarks" / "scalesim_driver.py"),
+                str(ROOT / "agents" / "scalesim_driver.py"),
                 str(cfg),
                 str(topo),
                 layout,
@@ -161,7 +140,9 @@ def bench(network: str, preset: str, args: argparse.Namespace, tmp: Path) -> dic
         "simcoder": vars(median_run(full)),
         "equal_reports": not compare_reports(ours_dir, theirs_dir / "bench"),
     }
-    if CONFIGS[preset][0] == "CALC":
+    from make_golden import PRESETS
+
+    if PRESETS[preset].get("mode", "CALC") == "CALC":
         quick = ours("compute-only")
         result["simcoder_compute_only"] = vars(median_run(quick))
     return result

@@ -1,4 +1,10 @@
-"""Build a job directory: the candidate modules, the simulator package, and a job spec."""
+"""Build a job directory: the package the runner imports, the candidate modules, a job spec.
+
+One builder for every job (workflow executions, ``simcoder bench``, ``simcoder eval``): the
+package is copied from one place, ``simcoder``'s own source tree (its subfolders link to the
+top-level folders, so the copy is the tree as installed), so editing code needs no image rebuild.
+What differs between jobs is a parameter: which parts of the tree travel (``include``), which
+stay out (``exclude``: the eval withholds the target module and the fast path), the runner."""
 
 from __future__ import annotations
 
@@ -7,27 +13,68 @@ import secrets
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import simcoder
 from simcoder.sandbox.runtime import pinned_numpy, python_minor
 from simcoder.sandbox.types import Job, Limits
+from simcoder.simulator.compat.config_json import config_to_json
+from simcoder.simulator.types import SimConfig
 
 RUNNER = ("python3", "-m", "simcoder.sandbox.runner", "job.json")
 
 
-def copy_package(dest: Path) -> None:
-    """The simulator package, as installed, so that editing code needs no image rebuild."""
+def copy_package(
+    dest: Path, include: Sequence[str] | None = None, exclude: Sequence[str] = ()
+) -> None:
+    """``simcoder``'s source tree as ``dest/simcoder``: all of it, or only the ``include`` paths
+    (relative to the package, files or folders), less the ``exclude`` paths and bytecode."""
     src = Path(simcoder.__file__).parent
     target = dest / "simcoder"
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(src, target, ignore=ignore, dirs_exist_ok=True)
-    import simcoder.sandbox as sb
-    import simcoder.simulator as sim
-    import simcoder.workloads as wl
+    skipped = {src / p for p in exclude}
 
-    for mod, name in ((sim, "simulator"), (wl, "workloads"), (sb, "sandbox")):
-        assert mod.__file__ is not None
-        shutil.copytree(Path(mod.__file__).parent, target / name, ignore=ignore, dirs_exist_ok=True)
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder)
+        return {n for n in names if n == "__pycache__" or n.endswith(".pyc") or here / n in skipped}
+
+    for part in include if include is not None else ["."]:
+        origin, copy = src / part, target / part
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if origin.is_dir():
+            shutil.copytree(origin, copy, ignore=ignore, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(origin, copy)
+
+
+def build_job(
+    directory: Path,
+    spec: Mapping[str, Any],
+    candidates: Mapping[str, Path],
+    *,
+    runner: tuple[str, ...] = RUNNER,
+    limits: Limits | None = None,
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+) -> Job:
+    """The job directory: the package (see ``copy_package``), each host file of ``candidates``
+    copied in as ``candidate/<name>.py``, and ``job.json``: ``spec`` with a fresh nonce and the
+    pinned Python and numpy, which the runner checks before it runs anything."""
+    directory.mkdir(parents=True, exist_ok=True)
+    copy_package(directory / "pkg", include, exclude)
+    for name, path in candidates.items():
+        (directory / "candidate").mkdir(exist_ok=True)
+        shutil.copyfile(path, directory / "candidate" / f"{name}.py")
+    nonce = secrets.token_hex(16)
+    doc = {"nonce": nonce, "python_minor": python_minor(), "numpy": pinned_numpy(), **spec}
+    (directory / "job.json").write_text(json.dumps(doc, indent=2))
+    return Job(
+        directory,
+        runner,
+        limits or Limits(),
+        expect_result=True,
+        env=(("PYTHONPATH", "pkg"),),
+        nonce=nonce,
+    )
 
 
 def prepare_job(
@@ -39,45 +86,30 @@ def prepare_job(
     checks: bool = True,
     quick: bool = True,
     limits: Limits | None = None,
-    config: Mapping[str, object] | None = None,
+    config: SimConfig | None = None,
     expected: Mapping[str, Sequence[int]] | None = None,
     layer_limit: int | None = None,
 ) -> Job:
-    """``candidates`` maps a module kind to ``path/file.py:Attr`` on the host; each file is
-    copied in as ``candidate/<kind>.py``. ``expected`` (per workload, the reference's cycles
-    per layer) lets the runner run each candidate alone where the combination differs; the
-    host still compares every number itself."""
-    directory.mkdir(parents=True, exist_ok=True)
-    copy_package(directory / "pkg")
-    modules = {}
-    for kind, spec in candidates.items():
-        path, _, attr = spec.rpartition(":")
-        (directory / "candidate").mkdir(exist_ok=True)
-        shutil.copyfile(path, directory / "candidate" / f"{kind}.py")
+    """A workflow job: ``candidates`` maps a module kind to ``path/file.py:Attr`` on the host;
+    the workloads run at ``config`` (else the ``preset``). ``expected`` (per workload, the
+    reference's cycles per layer) lets the runner run each candidate alone where the
+    combination differs; the host still compares every number itself."""
+    from simcoder.presets import PRESETS
+
+    files, modules = {}, {}
+    for kind, target in candidates.items():
+        path, _, attr = target.rpartition(":")
+        files[kind] = Path(path)
         modules[kind] = f"candidate/{kind}.py:{attr}"
-    nonce = secrets.token_hex(16)
-    spec_doc = {
-        "nonce": nonce,
-        "python_minor": python_minor(),
-        "numpy": pinned_numpy(),
+    spec: dict[str, Any] = {
         "modules": modules,
         "workloads": list(workloads),
-        "preset": preset,
+        "config": config_to_json(config if config is not None else PRESETS[preset]),
         "checks": checks,
         "quick": quick,
     }
-    if config is not None:
-        spec_doc["config"] = dict(config)
     if layer_limit is not None:  # only each workload's first layers (quick timings)
-        spec_doc["layer_limit"] = int(layer_limit)
+        spec["layer_limit"] = int(layer_limit)
     if expected is not None:
-        spec_doc["expected"] = {w: [int(c) for c in v] for w, v in expected.items()}
-    (directory / "job.json").write_text(json.dumps(spec_doc, indent=2))
-    return Job(
-        directory,
-        RUNNER,
-        limits or Limits(),
-        expect_result=True,
-        env=(("PYTHONPATH", "pkg"),),
-        nonce=nonce,
-    )
+        spec["expected"] = {w: [int(c) for c in v] for w, v in expected.items()}
+    return build_job(directory, spec, files, limits=limits)

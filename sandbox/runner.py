@@ -10,6 +10,7 @@ the raw numbers against its own reference.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import platform
 import sys
@@ -35,62 +36,65 @@ def _versions_ok(spec: dict[str, Any]) -> str | None:
     return None
 
 
+def _failure(exc: BaseException) -> dict[str, Any]:
+    return {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(limit=-8)}
+
+
 def _load(kind: str, spec: str) -> tuple[Any, dict[str, Any]]:
     from simcoder.simulator.registry import load_module
 
+    record: dict[str, Any] = {"spec": spec, "error": None, "traceback": None, "violations": []}
     try:
-        return load_module(kind, spec), {"spec": spec, "error": None, "traceback": None}
+        return load_module(kind, spec), record
     except BaseException as exc:  # a candidate may raise anything at import
-        return None, {
-            "spec": spec,
-            "error": f"{type(exc).__name__}: {exc}",
-            "traceback": traceback.format_exc(limit=-8),
-        }
+        return None, record | _failure(exc)
 
 
-def _config(spec: dict[str, Any]) -> Any:
-    """A SimConfig from the job's ``config`` record (the accelerator spec's numbers)."""
-    from simcoder.simulator.types import (
-        ArrayConfig,
-        BandwidthMode,
-        Dataflow,
-        MemoryConfig,
-        SimConfig,
-    )
+def _modules(loaded: dict[str, Any]) -> Any | None:
+    """The candidates that loaded, the reference for every other kind; None when the package
+    withholds a reference that is needed (the eval package has none for its target)."""
+    from simcoder.simulator.engine import Modules
+    from simcoder.simulator.registry import KINDS, load_module
 
-    c = spec["config"]
-    return SimConfig(
-        ArrayConfig(c["rows"], c["cols"], Dataflow(c["dataflow"])),
-        MemoryConfig(
-            c["ifmap_kib"],
-            c["filter_kib"],
-            c["ofmap_kib"],
-            bandwidth_mode=BandwidthMode(c["mode"]),
-            ofmap_dram_words_per_cycle=c["dram_words_per_cycle"],
-            ifmap_sram_bank_words_per_cycle=c["dram_words_per_cycle"],
-            filter_sram_bank_words_per_cycle=c["dram_words_per_cycle"],
-        ),
-    )
+    parts = {}
+    for kind in KINDS:
+        if loaded.get(kind) is not None:
+            parts[kind] = loaded[kind]
+            continue
+        try:
+            parts[kind] = load_module(kind, "reference")
+        except ImportError:
+            return None
+    return Modules(**parts)
+
+
+def _entry(name: str, layers: Callable[[], list[Any]]) -> dict[str, Any]:
+    """One workload's record: the report columns of each layer ``layers()`` simulates, or the
+    error it raised."""
+    try:
+        reports = layers()
+    except BaseException as exc:
+        return {"name": name, **_failure(exc), "layers": []}
+    out = []
+    for r in reports:
+        fields = {k: v for k, v in dataclasses.asdict(r).items() if k != "layer"}
+        out.append({"name": r.layer.name, "fields": fields})
+    return {"name": name, "error": None, "traceback": None, "layers": out}
 
 
 def _workload(name: str, modules: Any, config: Any, limit: int | None = None) -> dict[str, Any]:
     from simcoder.simulator.engine import simulate_network
     from simcoder.workloads.builtin import get_workload
 
-    try:
-        report = simulate_network(get_workload(name)[:limit], config, modules)
-    except BaseException as exc:
-        return {
-            "name": name,
-            "error": f"{type(exc).__name__}: {exc}",
-            "traceback": traceback.format_exc(limit=-8),
-            "layers": [],
-        }
-    layers = []
-    for r in report.layers:
-        fields = {k: v for k, v in dataclasses.asdict(r).items() if k != "layer"}
-        layers.append({"name": r.layer.name, "fields": fields})
-    return {"name": name, "error": None, "traceback": None, "layers": layers}
+    return _entry(
+        name, lambda: list(simulate_network(get_workload(name)[:limit], config, modules).layers)
+    )
+
+
+def _one_layer(layer: Any, config: Any, modules: Any) -> list[Any]:
+    from simcoder.simulator.engine import simulate_layer
+
+    return [simulate_layer(layer, config, modules)]
 
 
 def _cycles(workload: dict[str, Any]) -> list[int]:
@@ -124,10 +128,20 @@ def _isolate(
     }
 
 
-def run(spec: dict[str, Any]) -> dict[str, Any]:
-    from simcoder.presets import PRESETS
+# (kind, the modules with the candidate in, layer, config, case name) -> violations
+CaseChecks = Callable[[str, Any, Any, Any, str], list[Any]]
+
+
+def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str, Any]:
+    """The job: load each candidate (``modules``: kind -> ``file.py:Attr``) and, with
+    ``checks``, run its module checks; run the named ``workloads`` at ``config`` with the
+    candidates in and, where they miss ``expected``, each candidate alone; run the ``cases``
+    (one layer each, with its own config) and ``case_checks`` on each, for every candidate.
+    A candidate that fails to import leaves the reference in its place, if the package has one;
+    otherwise nothing runs."""
     from simcoder.simulator.checks import check_module
-    from simcoder.simulator.engine import Modules
+    from simcoder.simulator.compat.config_json import config_from_json
+    from simcoder.simulator.types import Layer
 
     started = time.perf_counter()
     import numpy
@@ -141,24 +155,37 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         "workloads": [],
         "runtime_s": 0.0,
     }
-    modules = Modules.load()
+    loaded = {}
     for kind, target in spec.get("modules", {}).items():
         module, record = _load(kind, target)
-        record["violations"] = []
-        if module is not None:
-            modules = dataclasses.replace(modules, **{kind: module})
-            if spec.get("checks", True):
-                try:
-                    found = check_module(kind, module, quick=spec.get("quick", True))
-                    record["violations"] = [v.to_dict() for v in found]
-                except BaseException as exc:
-                    record["error"] = f"{type(exc).__name__}: {exc}"
-                    record["traceback"] = traceback.format_exc(limit=-8)
+        if module is not None and spec.get("checks", True):
+            try:
+                found = check_module(kind, module, quick=spec.get("quick", True))
+                record["violations"] = [v.to_dict() for v in found]
+            except BaseException as exc:
+                record |= _failure(exc)
+        loaded[kind] = module
         result["modules"][kind] = record
-    config = _config(spec) if "config" in spec else PRESETS[spec.get("preset", "paper")]
-    limit = spec.get("layer_limit")
-    result["workloads"] = [_workload(w, modules, config, limit) for w in spec.get("workloads", [])]
-    result["isolated"] = _isolate(spec, result, modules, config)
+    modules = _modules(loaded)
+    if modules is not None:
+        if "config" in spec:
+            config = config_from_json(spec["config"])
+            limit = spec.get("layer_limit")
+            result["workloads"] = [_workload(w, modules, config, limit) for w in spec["workloads"]]
+            result["isolated"] = _isolate(spec, result, modules, config)
+        for case in spec.get("cases", []):
+            layer, config = Layer(**case["layer"]), config_from_json(case["config"])
+            entry = _entry(case["name"], functools.partial(_one_layer, layer, config, modules))
+            result["workloads"].append(entry)
+            if case_checks is None or entry["error"]:
+                continue
+            for kind in (k for k, m in loaded.items() if m is not None):
+                try:
+                    found = case_checks(kind, modules, layer, config, case["name"])
+                except BaseException as exc:
+                    entry |= _failure(exc)
+                    break
+                result["modules"][kind]["violations"] += [v.to_dict() for v in found]
     result["runtime_s"] = time.perf_counter() - started
     return result
 

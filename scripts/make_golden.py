@@ -15,8 +15,6 @@ It imports nothing from simcoder, so the golden data cannot inherit our bugs.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import random
 import sys
@@ -29,21 +27,27 @@ GOLDEN = ROOT / "tests" / "golden"
 SHARED = ROOT.parent / "shared" / "reference" / "scalesim"
 
 
-def _load_cfg_module():  # type: ignore[no-untyped-def]
-    """simulator/compat/scalesim_cfg.py by path: one .cfg template, and no simcoder import."""
+def _load(relative: str):  # type: ignore[no-untyped-def]
+    """A simcoder file that imports nothing from simcoder, by path."""
     import importlib.util
 
-    path = ROOT / "simulator" / "compat" / "scalesim_cfg.py"
-    spec = importlib.util.spec_from_file_location("scalesim_cfg", path)
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_CFG = _load_cfg_module()
+_CFG = _load("simulator/compat/scalesim_cfg.py")  # the one .cfg template
 CFG_TEMPLATE, cfg_text = _CFG.CFG_TEMPLATE, _CFG.cfg_text
+_DRIVER = _load("agents/scalesim_driver.py")  # the one call of SCALE-Sim
 
+
+# SCALE-Sim's scale.cfg bandwidth and bank settings (used in USER mode only)
+SCALE_BANKS = dict(
+    bandwidth=10, ifmap_bank_bw=10, filter_bank_bw=10, ifmap_bank_num=10, filter_bank_num=10
+)
 PRESETS = {
     "paper": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="os"),
     "paper-ws": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="ws"),
@@ -58,31 +62,24 @@ PRESETS = {
         ofmap_kb=64,
         dataflow="os",
         mode="USER",
-        bandwidth=10,
-        ifmap_bank_bw=10,
-        filter_bank_bw=10,
-        ifmap_bank_num=10,
-        filter_bank_num=10,
+        **SCALE_BANKS,
     ),
 }
 
 
+def case_cfg(config: dict, run_name: str = "golden") -> str:
+    """The .cfg of a case's ``config`` (a preset's or a random one): CALC mode and SCALE-Sim's
+    scale.cfg bank settings unless it says otherwise."""
+    full = dict(SCALE_BANKS, mode="CALC")
+    full.update(config)
+    return cfg_text(run_name=run_name, **full)
+
+
 def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
     """Run SCALE-Sim once in-process; return the three reports as lists of raw rows."""
-    from scalesim.scale_sim import scalesim
-
-    full = dict(
-        bandwidth=10,
-        ifmap_bank_bw=10,
-        filter_bank_bw=10,
-        ifmap_bank_num=10,
-        filter_bank_num=10,
-        mode="CALC",
-    )
-    full.update(config)
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        (t / "c.cfg").write_text(cfg_text(**full))
+        (t / "c.cfg").write_text(case_cfg(config))
         header = (
             "Layer, M, N, K,\n"
             if gemm
@@ -94,16 +91,7 @@ def run_case(config: dict, layers: list[list], gemm: bool) -> dict:
         rows = "".join(", ".join(str(x) for x in layer) + ",\n" for layer in layers)
         (t / "topo.csv").write_text(header + rows)
         layout = SHARED / "configs" / "v3" / "layout_test.csv"
-        sim = scalesim(
-            save_disk_space=True,
-            verbose=False,
-            config=str(t / "c.cfg"),
-            topology=str(t / "topo.csv"),
-            layout=str(layout),
-            input_type_gemm=gemm,
-        )
-        with contextlib.redirect_stdout(io.StringIO()):
-            sim.run_scale(top_path=str(t / "out"))
+        _DRIVER.run(str(t / "c.cfg"), str(t / "topo.csv"), str(layout), str(t / "out"), gemm)
         out = t / "out" / "golden"
         return {
             name: (out / f"{name}.csv").read_text().splitlines()
@@ -159,10 +147,33 @@ def existing_ids(path: Path) -> set[str]:
     return {json.loads(line)["id"] for line in path.read_text().splitlines() if line.strip()}
 
 
-def append(path: Path, record: dict) -> None:
+def append(
+    path: Path,
+    case_id: str,
+    config: dict,
+    layers: list[list],
+    gemm: bool,
+    record_errors: bool = True,
+    **more: object,
+) -> str:
+    """Run the case and append its line (id, inputs, ``more``, reports, SCALE-Sim's error if it
+    failed and ``record_errors``, else the error is raised; seconds) to ``path``; returns the
+    error or "ok"."""
+    start = time.perf_counter()
+    try:
+        reports, error = run_case(config, layers, gemm), None
+    except Exception as exc:  # SCALE-Sim itself fails on some inputs: record that, too
+        if not record_errors:
+            raise
+        reports, error = None, f"{type(exc).__name__}: {exc}"
+    record = dict(id=case_id, config=config, gemm=gemm, layers=layers, **more)
+    record.update(
+        reports=reports, scalesim_error=error, seconds=round(time.perf_counter() - start, 3)
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as f:
         f.write(json.dumps(record, separators=(",", ":")) + "\n")
+    return "error " + error if error else "ok"
 
 
 def cmd_random(args: argparse.Namespace) -> None:
@@ -177,27 +188,9 @@ def cmd_random(args: argparse.Namespace) -> None:
         dp = (not gemm) and rng.random() < 0.15
         layers = [random_layer(rng, gemm, dp, j) for j in range(rng.randint(1, 2))]
         config = random_config(rng, args.mode)
-        start = time.perf_counter()
-        try:
-            reports = run_case(config, layers, gemm)
-            error = None
-        except Exception as exc:  # SCALE-Sim itself fails on some inputs: record that, too
-            reports, error = None, f"{type(exc).__name__}: {exc}"
-        append(
-            path,
-            dict(
-                id=case_id,
-                config=config,
-                gemm=gemm,
-                layers=layers,
-                reports=reports,
-                scalesim_error=error,
-                seconds=round(time.perf_counter() - start, 3),
-            ),
-        )
+        outcome = append(path, case_id, config, layers, gemm)
         print(
-            f"{case_id} {config['dataflow']} {config['rows']}x{config['cols']} "
-            f"{'error ' + error if error else 'ok'}",
+            f"{case_id} {config['dataflow']} {config['rows']}x{config['cols']} {outcome}",
             flush=True,
         )
 
@@ -224,20 +217,7 @@ def cmd_network(args: argparse.Namespace) -> None:
         return
     layers, gemm = read_topology(args.topology)
     start = time.perf_counter()
-    reports = run_case(config, layers, gemm)
-    append(
-        path,
-        dict(
-            id=case_id,
-            config=config,
-            gemm=gemm,
-            layers=layers,
-            topology=args.topology,
-            reports=reports,
-            scalesim_error=None,
-            seconds=round(time.perf_counter() - start, 3),
-        ),
-    )
+    append(path, case_id, config, layers, gemm, record_errors=False, topology=args.topology)
     print(f"{case_id} ok in {time.perf_counter() - start:.1f}s")
 
 

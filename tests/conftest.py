@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -8,7 +9,40 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-SHARED_SCALESIM = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "scalesim"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_SCALESIM = ROOT.parent / "shared" / "reference" / "scalesim"
+
+
+def simcoder_command(*args: str) -> list[str]:
+    """``python -m simcoder ARGS`` with the interpreter running the tests."""
+    return [sys.executable, "-m", "simcoder", *args]
+
+
+def run_simcoder(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """The command line as a user runs it: its exit code, stdout and stderr (never raises)."""
+    return subprocess.run(
+        simcoder_command(*args),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def need_scalesim() -> str:
+    """SCALE-Sim 3.0.0's interpreter; a skip where it is missing, a failure in CI (which
+    installs it)."""
+    from simcoder.agents.scalesim_live import ScaleSimUnavailable, find_python
+
+    try:
+        return find_python()
+    except ScaleSimUnavailable as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")

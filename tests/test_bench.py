@@ -4,7 +4,6 @@ golden numbers, the generated code run in the sandbox."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from simcoder.bench import accuracy
 from simcoder.cli import main
+from tests.conftest import need_scalesim
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "tests" / "critic_suite"
@@ -70,15 +70,9 @@ def test_bad_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_runtime_quick_times_both_and_caches_scalesim(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from simcoder.agents.scalesim_live import ScaleSimUnavailable, find_python
     from simcoder.bench import QUICK_NETWORK, runtime, write_runtime
 
-    try:
-        find_python()
-    except ScaleSimUnavailable as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(str(exc))
+    need_scalesim()
     monkeypatch.setenv("SIMCODER_CACHE_DIR", str(tmp_path / "cache"))
     run = _run_dir(tmp_path, SUITE / "correct" / "mapping_vectorized.py")
     result = runtime(run, [QUICK_NETWORK], repeats=2, scalesim_repeats=1, sandbox="bwrap")

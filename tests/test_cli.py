@@ -10,17 +10,7 @@ from pathlib import Path
 import pytest
 
 from simcoder.simulator.compat.reports import FILES
-
-
-def simcoder(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simcoder", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
+from tests.conftest import run_simcoder as simcoder
 
 
 def test_simulate_preset_and_workload_writes_reports(tmp_path: Path) -> None:
@@ -114,29 +104,13 @@ def test_simulate_imports_no_agent_stack() -> None:
 def test_simulate_corrected_compat(tmp_path: Path) -> None:
     """--compat corrected: SCALE-Sim's USER-mode stall quirks fixed, said in the summary; the
     numbers equal the library with MemoryConfig(corrected=True)."""
-    import dataclasses
 
+    from simcoder.simulator.compat.config_json import spec_config
     from simcoder.simulator.compat.scalesim_cfg import cfg_for
     from simcoder.simulator.engine import simulate_network
-    from simcoder.simulator.types import (
-        ArrayConfig,
-        BandwidthMode,
-        Dataflow,
-        Layer,
-        MemoryConfig,
-        SimConfig,
-    )
+    from simcoder.simulator.types import Layer
 
-    memory = MemoryConfig(
-        1,
-        1,
-        1,
-        bandwidth_mode=BandwidthMode.USER,
-        ofmap_dram_words_per_cycle=2,
-        ifmap_sram_bank_words_per_cycle=2,
-        filter_sram_bank_words_per_cycle=2,
-    )
-    config = SimConfig(ArrayConfig(16, 16, Dataflow.OUTPUT_STATIONARY), memory)
+    config = spec_config(16, 16, "os", (1, 1, 1), "USER", 2)
     (tmp_path / "user.cfg").write_text(cfg_for(config))
     (tmp_path / "t.csv").write_text(
         "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, "
@@ -149,7 +123,7 @@ def test_simulate_corrected_compat(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         runs[compat] = json.loads(done.stdout)["total_cycles"]
     layers = [Layer("conv", 14, 14, 3, 3, 8, 16, 1)]
-    fixed = dataclasses.replace(config, memory=dataclasses.replace(memory, corrected=True))
+    fixed = spec_config(16, 16, "os", (1, 1, 1), "USER", 2, corrected=True)
     assert runs["scalesim"] == simulate_network(layers, config).total_cycles
     assert runs["corrected"] == simulate_network(layers, fixed).total_cycles < runs["scalesim"]
     text = simcoder("simulate", "-c", str(tmp_path / "user.cfg"), "-t", str(tmp_path / "t.csv"),

@@ -118,18 +118,6 @@ def _err(have: int, want: int) -> float:
 # ---- runtime: the generated simulator against SCALE-Sim 3.0.0, repeated, median and spread
 
 QUICK_NETWORK = "alphago_zero[:2]"  # --quick: the first two layers of AlphaGo Zero
-# SCALE-Sim's in-process time of the run (imports excluded, as for the generated simulator)
-_TIMED_DRIVER = """
-import contextlib, io, sys, time
-from scalesim.scale_sim import scalesim
-cfg, topology, layout, out = sys.argv[1:5]
-sim = scalesim(save_disk_space=True, verbose=False, config=cfg, topology=topology,
-               layout=layout, input_type_gemm=False)
-start = time.perf_counter()
-with contextlib.redirect_stdout(io.StringIO()):
-    sim.run_scale(top_path=out)
-print(time.perf_counter() - start)
-"""
 
 
 def _layers(network: str) -> list[Any]:
@@ -153,12 +141,18 @@ def _stats(samples: list[float]) -> dict[str, Any]:
 
 def time_scalesim(config: Any, layers: list[Any], repeats: int) -> tuple[list[float], str]:
     """SCALE-Sim's wall time on these inputs, ``repeats`` runs, cached per machine (runs are
-    minutes each): earlier runs are reused and only the missing ones are made."""
+    minutes each): earlier runs are reused and only the missing ones are made. The time is
+    SCALE-Sim's in-process time of the run (imports excluded, as for the generated simulator)."""
     import hashlib
     import platform
-    import subprocess
 
-    from simcoder.agents.scalesim_live import find_python, scalesim_inputs, topology_text
+    from simcoder.agents.scalesim_live import (
+        driver_seconds,
+        find_python,
+        run_driver,
+        scalesim_inputs,
+        topology_text,
+    )
     from simcoder.simulator.compat.scalesim_cfg import cfg_for
     from simcoder.simulator.fast.compiled import cache_root
 
@@ -169,10 +163,7 @@ def time_scalesim(config: Any, layers: list[Any], repeats: int) -> tuple[list[fl
     python = find_python() if len(samples) < repeats else "(cached)"
     while len(samples) < repeats:
         with scalesim_inputs(cfg, topology) as files:
-            out = subprocess.run(
-                [python, "-c", _TIMED_DRIVER, *files], check=True, capture_output=True, text=True
-            ).stdout
-            samples.append(float(out.strip().splitlines()[-1]))
+            samples.append(driver_seconds(run_driver(python, files, check=True)))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"wall_s": samples}))
     return samples[:repeats], python

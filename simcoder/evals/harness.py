@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -21,11 +20,10 @@ from typing import Any
 
 import numpy as np
 
-import simcoder
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import Task, cases_json, expected, hand_expected
-from simcoder.sandbox.runtime import pinned_numpy, python_minor
+from simcoder.sandbox.jobs import build_job
 from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits, SandboxUnavailable
 from simcoder.simulator.equality import same_number
 from simcoder.simulator.errors import UserError
@@ -129,12 +127,15 @@ def coder_for(choice: ModelChoice, strategy: str, task: Task) -> Coder:
     return LLMCoder(choice.model, strategy, endpoint=choice.endpoint)
 
 
-def _copy(src: Path, dest: Path, skip: set[str]) -> None:
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        top = Path(folder) == src
-        return {n for n in names if n == "__pycache__" or n.endswith(".pyc") or (top and n in skip)}
-
-    shutil.copytree(src, dest, ignore=ignore, dirs_exist_ok=True)
+def eval_spec(task: Task, candidate: str = "candidate/module.py:Module") -> dict[str, Any]:
+    """The job spec of a sample (the sandbox runner's, with the eval's case checks): one
+    candidate, no module checks, the task's cases and the invariants to check on each."""
+    return {
+        "modules": {task.module: candidate},
+        "checks": False,
+        "cases": cases_json(task),
+        "properties": task.checks,
+    }
 
 
 def prepare_eval_job(
@@ -142,35 +143,22 @@ def prepare_eval_job(
 ) -> Job:
     """The candidate, the task's cases and a package without the answer: the simulator core
     minus the target module's folder and the fast path (which fuses all three modules), the
-    sandbox runner's helpers and this runner. ``full`` (the oracle) keeps everything."""
-    import simcoder.sandbox as sb
-    import simcoder.simulator as sim
-
-    pkg = directory / "pkg" / "simcoder"
-    pkg.mkdir(parents=True, exist_ok=True)
-    root = Path(simcoder.__file__).parent
-    shutil.copyfile(root / "__init__.py", pkg / "__init__.py")
-    assert sim.__file__ is not None and sb.__file__ is not None
-    _copy(Path(sim.__file__).parent, pkg / "simulator", set() if full else {task.module, "fast"})
-    _copy(Path(sb.__file__).parent, pkg / "sandbox", set())
-    (pkg / "evals").mkdir(exist_ok=True)
-    for name in ("__init__.py", "sandbox_runner.py", *(("variants.py",) if full else ())):
-        shutil.copyfile(root / "evals" / name, pkg / "evals" / name)
-    (directory / "candidate").mkdir(exist_ok=True)
-    shutil.copyfile(candidate, directory / "candidate" / "module.py")
-    nonce = secrets.token_hex(16)
-    job = {
-        "nonce": nonce,
-        "python_minor": python_minor(),
-        "numpy": pinned_numpy(),
-        "module": task.module,
-        "candidate": "candidate/module.py:Module",
-        "checks": task.checks,
-        "cases": json.loads(cases_json(task)),
-    }
-    (directory / "job.json").write_text(json.dumps(job))
-    return Job(
-        directory, RUNNER, limits, expect_result=True, env=(("PYTHONPATH", "pkg"),), nonce=nonce
+    sandbox runner and this runner. ``full`` (the oracle) keeps everything."""
+    return build_job(
+        directory,
+        eval_spec(task),
+        {"module": candidate},
+        runner=RUNNER,
+        limits=limits,
+        include=[
+            "__init__.py",
+            "simulator",
+            "sandbox",
+            "evals/__init__.py",
+            "evals/sandbox_runner.py",
+            *(["evals/variants.py"] if full else []),
+        ],
+        exclude=[] if full else [f"simulator/{task.module}", "simulator/fast"],
     )
 
 

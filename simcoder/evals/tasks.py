@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import json
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure, UserError
 from simcoder.simulator.registry import REFERENCE, load_module
@@ -58,20 +58,11 @@ class Case:
     config: SimConfig
 
     def to_json(self) -> dict[str, Any]:
-        a, m = self.config.array, self.config.memory
+        """The case in the sandbox runner's ``cases`` shape."""
         return {
             "name": self.name,
             "layer": dataclasses.asdict(self.layer),
-            "array": [a.rows, a.cols, a.dataflow.value],
-            "memory": {
-                "kib": [m.ifmap_sram_kib, m.filter_sram_kib, m.ofmap_sram_kib],
-                "mode": m.bandwidth_mode.value,
-                "bandwidths": [
-                    m.ofmap_dram_words_per_cycle,
-                    m.ifmap_sram_bank_words_per_cycle,
-                    m.filter_sram_bank_words_per_cycle,
-                ],
-            },
+            "config": config_to_json(self.config),
         }
 
 
@@ -555,6 +546,7 @@ def hand_expected(task: Task) -> dict[str, dict[str, float]]:
     }
 
 
-def cases_json(task: Task) -> str:
+def cases_json(task: Task) -> list[dict[str, Any]]:
+    """The task's cases that have reference numbers, in the runner's ``cases`` shape."""
     keep = expected(task.id)
-    return json.dumps([c.to_json() for c in task.cases() if c.name in keep])
+    return [c.to_json() for c in task.cases() if c.name in keep]

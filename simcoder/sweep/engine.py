@@ -19,14 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from simcoder.simulator.compat import InputError
-from simcoder.simulator.types import (
-    ArrayConfig,
-    BandwidthMode,
-    Dataflow,
-    Layer,
-    MemoryConfig,
-    SimConfig,
-)
+from simcoder.simulator.compat.config_json import spec_config
+from simcoder.simulator.types import Layer, SimConfig
 
 
 @dataclass(frozen=True)
@@ -40,19 +34,14 @@ class Point:
     compat: str = "scalesim"  # scalesim | corrected (USER-mode stall quirks fixed)
 
     def config(self) -> SimConfig:
-        i, f, o = self.sram_kib
-        return SimConfig(
-            ArrayConfig(self.rows, self.cols, Dataflow(self.dataflow)),
-            MemoryConfig(
-                i,
-                f,
-                o,
-                bandwidth_mode=BandwidthMode(self.mode),
-                ofmap_dram_words_per_cycle=self.bandwidth,
-                ifmap_sram_bank_words_per_cycle=self.bandwidth,
-                filter_sram_bank_words_per_cycle=self.bandwidth,
-                corrected=self.compat == "corrected",
-            ),
+        return spec_config(
+            self.rows,
+            self.cols,
+            self.dataflow,
+            self.sram_kib,
+            self.mode,
+            self.bandwidth,
+            corrected=self.compat == "corrected",
         )
 
 

@@ -80,18 +80,10 @@ def test_every_variant_differs_from_scalesim(task) -> None:  # type: ignore[no-u
 )
 def test_variant_references_keep_their_invariants(task_id: str) -> None:
     """The in-sandbox runner, in process, on the variant's own reference: no violation."""
-    import json
-
-    from simcoder.evals.tasks import cases_json
+    from simcoder.evals.harness import eval_spec
 
     task = BY_ID[task_id]
-    spec = {
-        "nonce": "x",
-        "module": task.module,
-        "candidate": task.reference,
-        "checks": task.checks,
-        "cases": json.loads(cases_json(task)),
-    }
+    spec = {"nonce": "x", **eval_spec(task, task.reference)}
     result = sandbox_runner.run(spec)
     rec = result["modules"][task.module]
     assert rec["error"] is None and rec["violations"] == []

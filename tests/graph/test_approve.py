@@ -10,21 +10,12 @@ from typing import Any
 
 import pytest
 
-from simcoder.agents.spec import AcceleratorSpec
+from simcoder.agents.spec import paper_spec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, load_config, resume
 from simcoder.simulator.registry import KINDS
 
-SPEC = AcceleratorSpec(
-    name="t",
-    array_rows=32,
-    array_cols=32,
-    dataflow="os",
-    ifmap_sram_kib=64,
-    filter_sram_kib=64,
-    ofmap_sram_kib=64,
-    workloads=["ncf"],
-)
+SPEC = paper_spec("t", workloads=["ncf"])
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -5,42 +5,26 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_simcoder, simcoder_command
+
 ROOT = Path(__file__).resolve().parents[2]
+SPEC = str(ROOT / "examples" / "paper-os.yaml")
 
 
 def simcoder(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "simcoder", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=600,
-        check=False,
-    )
+    return run_simcoder(*args, cwd=cwd, timeout=600)
 
 
 @pytest.mark.slow
 def test_killed_run_resumes_without_redoing_finished_modules(tmp_path: Path) -> None:
     run = tmp_path / "run"
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "simcoder",
-            "generate",
-            "--spec",
-            str(ROOT / "examples" / "paper-os.yaml"),
-            "--sandbox",
-            "bwrap",
-            "-o",
-            str(run),
-        ],
+        simcoder_command("generate", "--spec", SPEC, "--sandbox", "bwrap", "-o", str(run)),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -11,22 +11,13 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langsmith.schemas import Run
 
-from simcoder.agents.spec import AcceleratorSpec
+from simcoder.agents.spec import paper_spec
 from simcoder.graph.build import build_workflow
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import generate
 from simcoder.graph.tracing import read_trace
 
-SPEC = AcceleratorSpec(
-    name="t",
-    array_rows=32,
-    array_cols=32,
-    dataflow="os",
-    ifmap_sram_kib=64,
-    filter_sram_kib=64,
-    ofmap_sram_kib=64,
-    workloads=["alphago_zero"],
-)
+SPEC = paper_spec("t", workloads=["alphago_zero"])
 
 WRONG = """Here you go:
 ```python

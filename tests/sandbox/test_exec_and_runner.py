@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from simcoder.sandbox.jobs import prepare_job
 from simcoder.sandbox.types import ExecStatus, Limits
+from tests.conftest import run_simcoder
 from tests.sandbox.conftest import make_sandbox
 
 
 def test_exec_prints_the_exec_result(backend: str, tmp_path: Path) -> None:
     (tmp_path / "hello.py").write_text("open('made.txt', 'w').write('hi'); print('hello')\n")
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simcoder",
-            "sandbox",
-            "exec",
-            "--backend",
-            backend,
-            "--timeout",
-            "30",
-            "--",
-            "python3",
-            "hello.py",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    exec_args = ("--backend", backend, "--timeout", "30", "--", "python3", "hello.py")
+    r = run_simcoder("sandbox", "exec", *exec_args, cwd=tmp_path, timeout=120)
     assert r.returncode == 0, r.stderr
     result = json.loads(r.stdout)
     assert result["backend"] == backend and result["status"] == "ok"
@@ -45,39 +25,14 @@ def test_exec_prints_the_exec_result(backend: str, tmp_path: Path) -> None:
 
 
 def test_exec_without_command_is_a_clear_error(tmp_path: Path) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "simcoder", "sandbox", "exec", "--backend", "local"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    r = run_simcoder("sandbox", "exec", "--backend", "local", cwd=tmp_path, timeout=60)
     assert r.returncode != 0 and "give a command after --" in r.stderr
     assert "Traceback" not in r.stderr
 
 
 def test_local_backend_says_it_is_not_isolation(tmp_path: Path) -> None:
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simcoder",
-            "sandbox",
-            "exec",
-            "--backend",
-            "local",
-            "--",
-            "python3",
-            "-c",
-            "print(1)",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    exec_args = ("--backend", "local", "--", "python3", "-c", "print(1)")
+    r = run_simcoder("sandbox", "exec", *exec_args, cwd=tmp_path, timeout=60)
     assert r.returncode == 0
     assert "not isolation" in r.stderr
     assert json.loads(r.stdout)["isolated"] is False
@@ -137,3 +92,46 @@ def test_runner_refuses_other_versions(backend: str, tmp_path: Path) -> None:
     r = make_sandbox(backend).run(job)
     assert r.status is ExecStatus.FAILED and r.exit_code == 3
     assert "numpy 2.3.5 != host's pinned 1.0.0" in r.stderr
+
+
+def test_the_job_package_is_the_whole_tree_and_the_config_travels(tmp_path: Path) -> None:
+    """One builder: the workflow's package holds everything (the fast path, the agents), and
+    the job carries the accelerator spec's config in the one JSON shape."""
+    from simcoder.agents.spec import paper_spec
+    from simcoder.simulator.compat.config_json import config_from_json
+
+    config = paper_spec(array_rows=8, bandwidth_mode="USER", dram_words_per_cycle=4).sim_config()
+    job = prepare_job(tmp_path / "job", {}, config=config, checks=False)
+    pkg = job.directory / "pkg" / "simcoder"
+    for part in ("simulator/fast", "simulator/storage/reference.py", "agents", "sandbox/runner.py"):
+        assert (pkg / part).exists(), part
+    assert not list(pkg.rglob("__pycache__"))
+    spec = json.loads((job.directory / "job.json").read_text())
+    assert config_from_json(spec["config"]) == config
+    default = prepare_job(tmp_path / "default", {}, checks=False)
+    from simcoder.presets import PRESETS
+
+    doc = json.loads((default.directory / "job.json").read_text())["config"]
+    assert config_from_json(doc) == PRESETS["paper"]
+
+
+def test_runner_in_process_runs_a_workload_at_the_jobs_config(tmp_path: Path) -> None:
+    """The runner uses the job's config, not a preset: a smaller array, more cycles."""
+    from simcoder.agents.spec import paper_spec
+    from simcoder.sandbox.runner import run
+
+    def cycles(rows: int) -> int:
+        job = prepare_job(
+            tmp_path / str(rows),
+            {},
+            workloads=["alphago_zero"],
+            config=paper_spec(array_rows=rows).sim_config(),
+            checks=False,
+            layer_limit=1,
+        )
+        result = run(json.loads((job.directory / "job.json").read_text()))
+        [workload] = result["workloads"]
+        assert workload["error"] is None and len(workload["layers"]) == 1
+        return int(workload["layers"][0]["fields"]["total_cycles"])
+
+    assert cycles(8) > cycles(32)

@@ -9,17 +9,11 @@ import dataclasses
 import pytest
 
 from simcoder.simulator.checks.probes import probe_grid
+from simcoder.simulator.compat.config_json import spec_config
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.fast.engine import fast_simulate_layer
-from simcoder.simulator.types import (
-    ArrayConfig,
-    BandwidthMode,
-    Dataflow,
-    Layer,
-    MemoryConfig,
-    SimConfig,
-)
+from simcoder.simulator.types import BandwidthMode, Layer, SimConfig
 
 USER = [p for p in probe_grid() if p.config.memory.bandwidth_mode is BandwidthMode.USER]
 
@@ -57,16 +51,7 @@ def test_the_quirks_it_fixes_show_on_a_network_layer() -> None:
     """AlphaGo Zero's residual conv, 32x32 OS, 64 kB, 10 words/cycle: SCALE-Sim's circular window
     pays a transfer per step round the buffer; corrected pays for what is new."""
     layer = Layer("Res_conv1", 19, 19, 3, 3, 256, 256, 1)
-    memory = MemoryConfig(
-        64,
-        64,
-        64,
-        bandwidth_mode=BandwidthMode.USER,
-        ofmap_dram_words_per_cycle=10,
-        ifmap_sram_bank_words_per_cycle=10,
-        filter_sram_bank_words_per_cycle=10,
-    )
-    config = SimConfig(ArrayConfig(32, 32, Dataflow.OUTPUT_STATIONARY), memory)
+    config = spec_config(32, 32, "os", (64, 64, 64), "USER", 10)
     scalesim = fast_simulate_layer(layer, config)
     fixed = fast_simulate_layer(layer, corrected(config))
     assert (scalesim.filter_dram_reads, fixed.filter_dram_reads) == (43_649_640, 8_323_580)
