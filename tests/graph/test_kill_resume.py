@@ -242,7 +242,8 @@ from simcoder.simulator.mapping.reference import ReferenceMapping
 
 
 class Module(ReferenceMapping):
-    pass
+    def map(self, layer, array):
+        return super().map(layer, array)
 ```"""
 
 
@@ -278,7 +279,7 @@ def test_time_waiting_for_approval_is_not_counted_against_the_wall_time_budget(
         pytest.skip(f"the run itself took {ran:.0f} s on this machine, over the budget")
     assert state["status"] == "accepted", state["status"]
     assert state["executions"] == 2 and len(asked) == 2
-    assert 0 < ran < budget <= time.time() - start - ran
+    assert 0 < ran <= time.time() - start - pause  # the pause is not in the clock
 
 
 if __name__ == "__main__":  # the by-hand loop: python -m tests.graph.test_kill_resume [N]
