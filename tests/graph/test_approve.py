@@ -53,6 +53,7 @@ def test_a_rejected_run_stops_before_the_sandbox(tmp_path: Path) -> None:
     ]  # the code is kept for the reviewer
 
 
+@pytest.mark.slow  # a whole workflow run
 def test_without_a_reviewer_the_run_waits_and_resume_answers(tmp_path: Path) -> None:
     state = generate(_config(tmp_path))
     assert state["status"] == AWAITING

@@ -50,6 +50,7 @@ def test_killed_run_resumes_without_redoing_finished_modules(tmp_path: Path) -> 
     assert tree.returncode == 0 and "executor [chain]" in tree.stdout
 
 
+@pytest.mark.slow  # the executor and critic in the sandbox
 def test_check_blames_the_wrong_module(tmp_path: Path) -> None:
     good = tmp_path / "good_storage.py"
     good.write_text(
@@ -94,6 +95,7 @@ def test_generate_input_errors_are_one_line(tmp_path: Path) -> None:
     assert r.returncode == 2 and "needs a model" in r.stderr
 
 
+@pytest.mark.slow  # a whole workflow run in the sandbox
 def test_user_reference_file_is_used_and_named(tmp_path: Path) -> None:
     ref = tmp_path / "expected.json"
     ref.write_text(
