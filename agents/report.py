@@ -5,10 +5,14 @@ from __future__ import annotations
 import html
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import MODULES, AcceleratorSpec
+
+if TYPE_CHECKING:  # the graph imports this module; the state's type is the graph's
+    from simcoder.graph.state import WorkflowState
 
 MAIN = '''"""The generated simulator: python -m {name} -c CONFIG -t TOPOLOGY [--gemm] [-o OUTDIR].
 
@@ -41,7 +45,7 @@ main()
 '''
 
 
-def write_simulator(run_dir: Path, state: dict[str, Any]) -> Path:
+def write_simulator(run_dir: Path, state: WorkflowState) -> Path:
     pkg = run_dir / "simulator"
     pkg.mkdir(exist_ok=True)
     for m, rec in state["modules"].items():
@@ -54,11 +58,12 @@ def write_simulator(run_dir: Path, state: dict[str, Any]) -> Path:
 
 
 def _rows(
-    refs: dict[str, Reference], summary: dict[str, Any]
+    refs: dict[str, Reference], summary: ExecutionSummary
 ) -> list[tuple[str, str, int, int | None]]:
     out = []
     for w, ref in refs.items():
-        got = dict(summary["workloads"].get(w, {}).get("layers", []))
+        ran = summary.workloads.get(w)
+        got = dict(ran.layers) if ran is not None else {}
         for layer, want in ref.layers:
             out.append((w, layer, want, got.get(layer)))
     return out
@@ -88,9 +93,9 @@ def _svg(rows: list[tuple[str, str, int, int | None]]) -> str:
 def write_outputs(
     run_dir: Path,
     spec: AcceleratorSpec,
-    state: dict[str, Any],
+    state: WorkflowState,
     refs: dict[str, Reference],
-    summary: dict[str, Any],
+    summary: ExecutionSummary,
 ) -> None:
     write_simulator(run_dir, state)
     rows = _rows(refs, summary)

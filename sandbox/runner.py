@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SCHEMA = "simcoder.sandbox.result/1"
+SCHEMA = "simcoder.sandbox.result/2"  # /2: each module record names its failure kind
 EXIT_VERSION_MISMATCH = 3
 
 
@@ -35,14 +35,25 @@ def _versions_ok(spec: dict[str, Any]) -> str | None:
     return None
 
 
+def load_failure(exc: BaseException) -> str:
+    """The failure kind (``sandbox.result.ModuleFailure``) of a module that did not load:
+    ``interface`` when the loader refused it (no such attribute, not the contract's method),
+    ``import`` when importing or instantiating it raised."""
+    from simcoder.simulator.registry import ModuleLoadError
+
+    return "interface" if isinstance(exc, ModuleLoadError) else "import"
+
+
 def _load(kind: str, spec: str) -> tuple[Any, dict[str, Any]]:
     from simcoder.simulator.registry import load_module
 
     try:
-        return load_module(kind, spec), {"spec": spec, "error": None, "traceback": None}
+        record = {"spec": spec, "failure": None, "error": None, "traceback": None}
+        return load_module(kind, spec), record
     except BaseException as exc:  # a candidate may raise anything at import
         return None, {
             "spec": spec,
+            "failure": load_failure(exc),
             "error": f"{type(exc).__name__}: {exc}",
             "traceback": traceback.format_exc(limit=-8),
         }
@@ -152,6 +163,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                     found = check_module(kind, module, quick=spec.get("quick", True))
                     record["violations"] = [v.to_dict() for v in found]
                 except BaseException as exc:
+                    record["failure"] = "checks"
                     record["error"] = f"{type(exc).__name__}: {exc}"
                     record["traceback"] = traceback.format_exc(limit=-8)
         result["modules"][kind] = record

@@ -15,7 +15,7 @@ import time
 import traceback
 from typing import Any
 
-from simcoder.sandbox.runner import SCHEMA
+from simcoder.sandbox.runner import SCHEMA, load_failure
 from simcoder.sandbox.runner import main as runner_main
 
 METHOD = {"mapping": "map", "interconnect": "schedule", "storage": "simulate"}
@@ -102,6 +102,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     kind = spec["module"]
     record: dict[str, Any] = {
         "spec": spec["candidate"],
+        "failure": None,
         "error": None,
         "traceback": None,
         "violations": [],
@@ -118,6 +119,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     try:
         module = load_module(kind, spec["candidate"])
     except BaseException as exc:  # a candidate may raise anything at import
+        record["failure"] = load_failure(exc)
         record["error"] = f"{type(exc).__name__}: {exc}"
         record["traceback"] = traceback.format_exc(limit=-8)
         result["runtime_s"] = time.perf_counter() - started
