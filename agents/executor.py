@@ -1,27 +1,102 @@
 """The executor: assemble the candidate package, run checks and workloads in the sandbox,
-store what came back in the run directory. No model."""
+store what came back in the run directory. No model.
+
+Its product is an :class:`ExecutionSummary`, typed; the workflow state holds its serialised
+form, converted only by :meth:`ExecutionSummary.to_state` and :meth:`ExecutionSummary.from_state`
+(the same document as ``executions/<n>/summary.json``)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.sandbox.jobs import prepare_job
 from simcoder.sandbox.registry import get_sandbox
-from simcoder.sandbox.types import Limits
+from simcoder.sandbox.result import ModuleDoc, WorkloadDoc
+from simcoder.sandbox.types import ExecResult, ExecStatus, Limits
+
+TAIL = 1500  # characters of stderr and of a traceback kept in a summary
+SHOWN_VIOLATIONS = 8
 
 
-def _cycles(workloads: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per workload: its error, or (layer, total cycles) per layer."""
-    return {
-        w["name"]: {
-            "error": w["error"],
-            "layers": [(x["name"], int(x["fields"]["total_cycles"])) for x in w["layers"]],
-        }
-        for w in workloads
-    }
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModuleSummary(_Frozen):
+    """One candidate module's own checks, as the sandbox reported them."""
+
+    error: str | None  # importing or checking it failed
+    traceback: str  # its tail ("" when none)
+    violations: tuple[str, ...]  # the first few, one line each
+    violation_count: int
+
+    @classmethod
+    def of(cls, doc: ModuleDoc) -> ModuleSummary:
+        return cls(
+            error=doc.error,
+            traceback=(doc.traceback or "")[-TAIL:],
+            violations=tuple(v.line() for v in doc.violations[:SHOWN_VIOLATIONS]),
+            violation_count=len(doc.violations),
+        )
+
+
+class WorkloadCycles(_Frozen):
+    """One workload: its error, or (layer, total cycles) per layer."""
+
+    error: str | None
+    layers: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def of(cls, doc: WorkloadDoc) -> WorkloadCycles:
+        return cls(error=doc.error, layers=tuple((x.name, x.total_cycles) for x in doc.layers))
+
+
+def _cycles(workloads: Iterable[WorkloadDoc]) -> dict[str, WorkloadCycles]:
+    return {w.name: WorkloadCycles.of(w) for w in workloads}
+
+
+class ExecutionSummary(_Frozen):
+    """What the critic decides from: one sandbox run, short (the full ExecResult is in
+    ``executions/<n>/exec_result.json``)."""
+
+    number: int
+    backend: str
+    status: ExecStatus
+    wall_s: float
+    stderr_tail: str
+    result_error: str | None
+    modules: dict[str, ModuleSummary] = {}
+    workloads: dict[str, WorkloadCycles] = {}
+    # each candidate alone, on the workloads where the combination missed the reference
+    isolated: dict[str, dict[str, WorkloadCycles]] = {}
+
+    @classmethod
+    def of(cls, number: int, result: ExecResult) -> ExecutionSummary:
+        doc = result.result
+        return cls(
+            number=number,
+            backend=result.backend,
+            status=result.status,
+            wall_s=round(result.wall_s, 3),
+            stderr_tail=result.stderr[-TAIL:],
+            result_error=result.result_error,
+            modules={} if doc is None else {k: ModuleSummary.of(m) for k, m in doc.modules.items()},
+            workloads={} if doc is None else _cycles(doc.workloads),
+            isolated={} if doc is None else {k: _cycles(w) for k, w in doc.isolated.items()},
+        )
+
+    def to_state(self) -> dict[str, Any]:  # JSON at the boundary: state and summary.json
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_state(cls, doc: dict[str, Any]) -> ExecutionSummary:
+        return cls.model_validate(doc)
 
 
 def execute(
@@ -32,8 +107,8 @@ def execute(
     sandbox: str,
     limits: Limits,
     expected: dict[str, list[int]] | None = None,
-) -> dict[str, Any]:
-    """Run once; returns a short summary (the full ExecResult is in executions/<n>/).
+) -> ExecutionSummary:
+    """Run once; returns the short summary (the full ExecResult is in executions/<n>/).
     ``expected``: the reference's cycles per workload, so the runner can isolate a wrong
     candidate when several are swapped in (see sandbox.runner)."""
     directory = run_dir / "executions" / f"{number:03d}"
@@ -45,34 +120,8 @@ def execute(
         limits=limits,
         expected=expected,
     )
-    box = get_sandbox(sandbox)
-    result = box.run(job)
+    result = get_sandbox(sandbox).run(job)
     (directory / "exec_result.json").write_text(json.dumps(result.to_json(), indent=2))
-    summary: dict[str, Any] = {
-        "number": number,
-        "backend": result.backend,
-        "status": result.status.value,
-        "wall_s": round(result.wall_s, 3),
-        "stderr_tail": result.stderr[-1500:],
-        "result_error": result.result_error,
-        "modules": {},
-        "workloads": {},
-        "isolated": {},
-    }
-    if result.result is not None:
-        for kind, rec in result.result["modules"].items():
-            summary["modules"][kind] = {
-                "error": rec["error"],
-                "traceback": (rec["traceback"] or "")[-1500:],
-                "violations": [
-                    f"{v['check']} on {v['case']}: expected {v['expected']}, got {v['got']}"
-                    for v in rec["violations"][:8]
-                ],
-                "violation_count": len(rec["violations"]),
-            }
-        summary["workloads"] = _cycles(result.result["workloads"])
-        summary["isolated"] = {
-            kind: _cycles(workloads) for kind, workloads in result.result["isolated"].items()
-        }
-    (directory / "summary.json").write_text(json.dumps(summary, indent=2))
+    summary = ExecutionSummary.of(number, result)
+    (directory / "summary.json").write_text(json.dumps(summary.to_state(), indent=2))
     return summary

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.pages import document, markdown_html, md_escape, md_table, row_bars_svg
+
+if TYPE_CHECKING:  # the graph imports this module; the state's type is the graph's
+    from simcoder.graph.state import WorkflowState
 
 MAIN = '''"""The generated simulator: python -m {name} -c CONFIG -t TOPOLOGY [--gemm] [-o OUTDIR].
 
@@ -42,7 +46,7 @@ main()
 '''
 
 
-def write_simulator(run_dir: Path, state: dict[str, Any]) -> Path:
+def write_simulator(run_dir: Path, state: WorkflowState) -> Path:
     pkg = run_dir / "simulator"
     pkg.mkdir(exist_ok=True)
     for m, rec in state["modules"].items():
@@ -55,11 +59,12 @@ def write_simulator(run_dir: Path, state: dict[str, Any]) -> Path:
 
 
 def _rows(
-    refs: dict[str, Reference], summary: dict[str, Any]
+    refs: dict[str, Reference], summary: ExecutionSummary
 ) -> list[tuple[str, str, int, int | None]]:
     out = []
     for w, ref in refs.items():
-        got = dict(summary["workloads"].get(w, {}).get("layers", []))
+        ran = summary.workloads.get(w)
+        got = dict(ran.layers) if ran is not None else {}
         for layer, want in ref.layers:
             out.append((w, layer, want, got.get(layer)))
     return out
@@ -80,9 +85,9 @@ def _chart(rows: list[tuple[str, str, int, int | None]]) -> str:
 def write_outputs(
     run_dir: Path,
     spec: AcceleratorSpec,
-    state: dict[str, Any],
+    state: WorkflowState,
     refs: dict[str, Reference],
-    summary: dict[str, Any],
+    summary: ExecutionSummary,
 ) -> None:
     write_simulator(run_dir, state)
     rows = _rows(refs, summary)

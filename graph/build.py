@@ -36,7 +36,7 @@ def kill_point(name: str) -> None:
 def _timed(name: str, node: Node) -> Node:
     """The node, adding the interval it ran in to ``ran`` (the wall-time budget's clock)."""
 
-    def run(state: WorkflowState) -> dict[str, Any]:
+    def run(state: WorkflowState) -> WorkflowState:
         kill_point(f"start:{name}")
         start = time.time()
         update = node(state)

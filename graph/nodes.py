@@ -7,13 +7,14 @@ import json
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import yaml
 from langgraph.types import interrupt
 
 from simcoder.agents.coders import LibraryCoder, LLMCoder
 from simcoder.agents.critic import Verdict
+from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import (
     Reference,
     expected_cycles,
@@ -30,7 +31,7 @@ from simcoder.tools import judge_candidates, run_candidates
 
 
 class Node(Protocol):
-    def __call__(self, state: WorkflowState) -> dict[str, Any]: ...
+    def __call__(self, state: WorkflowState) -> WorkflowState: ...  # only what it changes
 
 
 class PlannerError(UserError):
@@ -38,7 +39,7 @@ class PlannerError(UserError):
 
 
 def make_planner(config: WorkflowConfig) -> Node:
-    def planner(state: WorkflowState) -> dict[str, Any]:
+    def planner(state: WorkflowState) -> WorkflowState:
         spec = config.spec
         if spec is None:
             model = config.planner_model or config.model
@@ -89,10 +90,10 @@ def make_planner(config: WorkflowConfig) -> Node:
 
 
 def make_coder(module: str, config: WorkflowConfig) -> Node:
-    def coder(state: WorkflowState) -> dict[str, Any]:
+    def coder(state: WorkflowState) -> WorkflowState:
         if module not in state.get("pending", []):
             return {}
-        rec: dict[str, Any] = dict(state["modules"][module])
+        rec = state["modules"][module].copy()
         model = config.model_for(module)
         writer = (
             LibraryCoder()
@@ -108,7 +109,7 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
         line = f"attempt {number} ({writer.name}): {attempt.status}" + (
             f" — {attempt.detail}" if attempt.detail else ""
         )
-        rec.update(round=number, history=[*rec["history"], line])
+        rec["round"], rec["history"] = number, [*rec["history"], line]
         if attempt.path is not None:
             rec["current"] = str(attempt.path)
         else:  # no usable code: keep running the best earlier version, if any
@@ -137,7 +138,7 @@ def _references(config: WorkflowConfig, spec: AcceleratorSpec) -> dict[str, Refe
 
 
 def make_executor(config: WorkflowConfig) -> Node:
-    def executor(state: WorkflowState) -> dict[str, Any]:
+    def executor(state: WorkflowState) -> WorkflowState:
         spec = AcceleratorSpec.model_validate(state["spec"])
         candidates = {m: r["current"] for m, r in state["modules"].items() if r["current"]}
         number = state.get("executions", 0) + 1
@@ -157,11 +158,11 @@ def make_executor(config: WorkflowConfig) -> Node:
                     "pending": [],
                 }
         expected = expected_cycles(_references(config, spec))
-        summary = run_candidates.invoke(  # a tool run in the trace
+        summary: ExecutionSummary = run_candidates.invoke(  # a tool run in the trace
             {
                 "run_dir": state["run_dir"],
                 "number": number,
-                "spec": spec.model_dump(),
+                "spec": spec,
                 "candidates": candidates,
                 "sandbox": config.sandbox,
                 "timeout_s": config.sandbox_timeout_s,
@@ -169,53 +170,24 @@ def make_executor(config: WorkflowConfig) -> Node:
                 "expected": expected,
             }
         )
-        return {"executions": number, "last_execution": summary}
+        return {"executions": number, "last_execution": summary.to_state()}
 
     return executor
 
 
 def make_critic(config: WorkflowConfig) -> Node:
-    def critic(state: WorkflowState) -> dict[str, Any]:
+    def critic(state: WorkflowState) -> WorkflowState:
         began = time.time()
         spec = AcceleratorSpec.model_validate(state["spec"])
         refs = _references(config, spec)
-        summary = state["last_execution"]
-        decided = judge_candidates.invoke(  # a tool run in the trace
-            {
-                "summary": summary,
-                "generated": list(spec.modules),
-                "references": {
-                    w: {"source": r.source, "layers": [list(x) for x in r.layers]}
-                    for w, r in refs.items()
-                },
-            }
+        summary = ExecutionSummary.from_state(state["last_execution"])
+        verdict: Verdict = judge_candidates.invoke(  # a tool run in the trace
+            {"summary": summary, "generated": list(spec.modules), "references": refs}
         )
-        verdict = Verdict(
-            decided["accept"], decided["blame"], decided["feedback"], tuple(decided["passing"])
-        )
-        modules: dict[str, ModuleState] = {}
-        for m, rec in state["modules"].items():
-            new: dict[str, Any] = dict(rec)
-            if m in verdict.passing:
-                new.update(passing=True, best=rec["current"], feedback="")
-            if m == verdict.blame:
-                if rec["best"] and rec["current"] != rec["best"]:  # a fix that broke a check
-                    new["current"] = rec["best"]
-                    verdict_note = " (reverted to the last passing version)"
-                else:
-                    verdict_note = ""
-                new.update(passing=False, feedback=verdict.feedback + verdict_note)
-            modules[m] = new  # type: ignore[assignment]
-        update: dict[str, Any] = {
-            "modules": modules,
-            "verdict": {
-                "accept": verdict.accept,
-                "blame": verdict.blame,
-                "feedback": verdict.feedback[:2000],
-            },
-        }
+        modules = {m: _after_verdict(rec, m, verdict) for m, rec in state["modules"].items()}
+        update: WorkflowState = {"modules": modules, "verdict": verdict.to_state()}
         if verdict.accept:
-            update.update(status="accepted", pending=[])
+            update["status"], update["pending"] = "accepted", []
         else:
             pending = [verdict.blame] if verdict.blame else []
             probe: WorkflowState = {**state, "pending": pending, "modules": modules}
@@ -230,9 +202,25 @@ def make_critic(config: WorkflowConfig) -> Node:
                 if pending
                 else "failed: nothing to blame"
             )
-            update.update(status=stop or "running", pending=pending if not stop else [])
+            update["status"], update["pending"] = stop or "running", (pending if not stop else [])
         if update["status"] != "running":
             write_outputs(Path(state["run_dir"]), spec, {**state, **update}, refs, summary)
         return update
 
     return critic
+
+
+def _after_verdict(rec: ModuleState, module: str, verdict: Verdict) -> ModuleState:
+    """A module's record once the critic has spoken: a passing module keeps its version as the
+    best; the blamed one gets the feedback (and its last passing version back, if a fix broke
+    a check)."""
+    new = rec.copy()
+    if module in verdict.passing:
+        new["passing"], new["best"], new["feedback"] = True, rec["current"], ""
+    if module == verdict.blame:
+        note = ""
+        if rec["best"] and rec["current"] != rec["best"]:  # a fix that broke a check
+            new["current"] = rec["best"]
+            note = " (reverted to the last passing version)"
+        new["passing"], new["feedback"] = False, verdict.feedback + note
+    return new

@@ -1,17 +1,14 @@
-"""Workflow state: paths, hashes and short summaries, never code or logs."""
+"""Workflow state: paths, hashes and short summaries, never code or logs.
+
+Typed values are held in their serialised form (what the checkpointer stores), each written
+and read back only by its type's pair: ``AcceleratorSpec.model_dump`` / ``model_validate``,
+``ExecutionSummary.to_state`` / ``from_state``, ``Verdict.to_state`` / ``from_state``."""
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, TypedDict
-
-
-def merge_modules(
-    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
-) -> dict[str, dict[str, Any]]:
-    """Coders run in parallel: each returns only its own module's record."""
-    return {**old, **new}
 
 
 class ModuleState(TypedDict):
@@ -23,17 +20,24 @@ class ModuleState(TypedDict):
     history: list[str]  # one line per attempt
 
 
+def merge_modules(
+    old: dict[str, ModuleState], new: dict[str, ModuleState]
+) -> dict[str, ModuleState]:
+    """Coders run in parallel: each returns only its own module's record."""
+    return {**old, **new}
+
+
 class WorkflowState(TypedDict, total=False):
     run_dir: str
-    spec: dict[str, Any]
+    spec: dict[str, Any]  # AcceleratorSpec, serialised
     plan: list[dict[str, str]]
     references: dict[str, str]  # workload -> who vouches for its cycles
     modules: Annotated[dict[str, ModuleState], merge_modules]
     pending: list[str]  # modules to (re)write next
     model_calls: Annotated[int, operator.add]
     executions: int
-    last_execution: dict[str, Any]  # short summary
-    verdict: dict[str, Any]
+    last_execution: dict[str, Any]  # ExecutionSummary, serialised
+    verdict: dict[str, Any]  # Verdict, serialised (feedback cut to its first 2000 characters)
     status: str  # running | accepted | budget: ... | failed: ...
     started_at: float
     # [start, end] (epoch seconds) of every node run that finished (graph/build.py adds them):

@@ -1,17 +1,26 @@
-"""The runner's result document, validated on the host. A malformed or forged document is a
-clear failure verdict (``ExecStatus.BAD_RESULT``), never a crash."""
+"""The runner's result document, validated on the host into :class:`ResultDoc` (strict, frozen)
+and carried typed from there on. A malformed or forged document is a clear failure verdict
+(``ExecStatus.BAD_RESULT``), never a crash."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simcoder.sandbox.runner import SCHEMA
+
+# Why a candidate module has no verdict from its checks, as the in-sandbox runner saw it:
+#   interface  loading it raised ModuleLoadError: no such attribute, or not the contract's method
+#   import     importing or instantiating it raised anything else
+#   checks     it loaded, but running its checks raised
+ModuleFailure = Literal["interface", "import", "checks"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class ViolationDoc(_Strict):
@@ -21,24 +30,38 @@ class ViolationDoc(_Strict):
     expected: str
     got: str
 
+    def line(self) -> str:
+        return f"{self.check} on {self.case}: expected {self.expected}, got {self.got}"
+
 
 class ModuleDoc(_Strict):
     spec: str
+    failure: ModuleFailure | None  # set exactly when error is
     error: str | None
     traceback: str | None
-    violations: list[ViolationDoc]
+    violations: tuple[ViolationDoc, ...]
+
+    @model_validator(mode="after")
+    def _failure_names_the_error(self) -> ModuleDoc:
+        if (self.failure is None) != (self.error is None):
+            raise ValueError("failure and error must be given together")
+        return self
 
 
 class LayerDoc(_Strict):
     name: str
     fields: dict[str, int | float]
 
+    @property
+    def total_cycles(self) -> int:
+        return int(self.fields["total_cycles"])
+
 
 class WorkloadDoc(_Strict):
     name: str
     error: str | None
     traceback: str | None
-    layers: list[LayerDoc]
+    layers: tuple[LayerDoc, ...]
 
 
 class ResultDoc(_Strict):
@@ -47,15 +70,15 @@ class ResultDoc(_Strict):
     python: str
     numpy: str
     modules: dict[str, ModuleDoc]
-    workloads: list[WorkloadDoc]
+    workloads: tuple[WorkloadDoc, ...]
     runtime_s: float
     # each candidate alone on the workloads where the combination missed the expected cycles
-    isolated: dict[str, list[WorkloadDoc]] = {}
+    isolated: dict[str, tuple[WorkloadDoc, ...]] = {}
 
 
 def parse_result(
     path: Path, nonce: str | None, max_bytes: int = 32 * 1024 * 1024
-) -> tuple[dict[str, Any] | None, str | None]:
+) -> tuple[ResultDoc | None, str | None]:
     """(document, None) when valid, else (None, why)."""
     if path.is_symlink():
         return None, "result.json is a symlink; the runner writes a plain file"
@@ -64,17 +87,18 @@ def parse_result(
     if path.stat().st_size > max_bytes:
         return None, f"result.json is {path.stat().st_size} bytes, over the {max_bytes} limit"
     try:
-        raw = json.loads(path.read_text())
+        text = path.read_text()
+        raw = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, f"result.json is not JSON: {exc}"
-    try:
-        doc = ResultDoc.model_validate(raw)
+    if isinstance(raw, dict) and raw.get("schema") != SCHEMA:
+        return None, f"unknown result schema {raw.get('schema')!r} (this host reads {SCHEMA!r})"
+    try:  # JSON mode: strict types, JSON arrays into tuples
+        doc = ResultDoc.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         return None, f"result.json does not match the schema at {where}: {first['msg']}"
-    if doc.schema_ != "simcoder.sandbox.result/1":
-        return None, f"unknown result schema {doc.schema_!r}"
     if nonce is not None and doc.nonce != nonce:
         return None, "result.json carries the wrong nonce: it was not written for this job"
-    return doc.model_dump(by_alias=True), None
+    return doc, None

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SCHEMA = "simcoder.sandbox.result/1"
+SCHEMA = "simcoder.sandbox.result/2"  # /2: each module record names its failure kind
 EXIT_VERSION_MISMATCH = 3
 
 
@@ -40,14 +40,29 @@ def _failure(exc: BaseException) -> dict[str, Any]:
     return {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(limit=-8)}
 
 
+def load_failure(exc: BaseException) -> str:
+    """The failure kind (``sandbox.result.ModuleFailure``) of a module that did not load:
+    ``interface`` when the loader refused it (no such attribute, not the contract's method),
+    ``import`` when importing or instantiating it raised."""
+    from simcoder.simulator.registry import ModuleLoadError
+
+    return "interface" if isinstance(exc, ModuleLoadError) else "import"
+
+
 def _load(kind: str, spec: str) -> tuple[Any, dict[str, Any]]:
     from simcoder.simulator.registry import load_module
 
-    record: dict[str, Any] = {"spec": spec, "error": None, "traceback": None, "violations": []}
+    record: dict[str, Any] = {
+        "spec": spec,
+        "failure": None,
+        "error": None,
+        "traceback": None,
+        "violations": [],
+    }
     try:
         return load_module(kind, spec), record
     except BaseException as exc:  # a candidate may raise anything at import
-        return None, record | _failure(exc)
+        return None, record | _failure(exc) | {"failure": load_failure(exc)}
 
 
 def _modules(loaded: dict[str, Any]) -> Any | None:
@@ -163,7 +178,7 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
                 found = check_module(kind, module, quick=spec.get("quick", True))
                 record["violations"] = [v.to_dict() for v in found]
             except BaseException as exc:
-                record |= _failure(exc)
+                record |= _failure(exc) | {"failure": "checks"}
         loaded[kind] = module
         result["modules"][kind] = record
     modules = _modules(loaded)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from simcoder.simulator.errors import SimcoderError
+
+if TYPE_CHECKING:  # pydantic is host-only: this module is imported inside the sandbox too
+    from simcoder.sandbox.result import ResultDoc
 
 RESULT_FILE = "result.json"  # what the in-sandbox runner writes, relative to the job directory
 
@@ -58,13 +61,18 @@ class ExecResult:
     stderr: str
     stdout_bytes: int  # before capping
     stderr_bytes: int
-    result: dict[str, Any] | None = None
+    result: ResultDoc | None = None  # validated on the host (schema and nonce)
     result_error: str | None = None
     isolated: bool = True  # False only for the local backend
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:  # JSON at the boundary: exec_result.json
+        """The document written as ``executions/<n>/exec_result.json`` and printed by
+        ``simcoder sandbox exec``."""
         out = {k: v for k, v in self.__dict__.items()}
         out["status"] = self.status.value
+        out["result"] = (
+            None if self.result is None else self.result.model_dump(mode="json", by_alias=True)
+        )
         return out
 
 

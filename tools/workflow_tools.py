@@ -1,15 +1,16 @@
 """``run_candidates`` (the executor's sandbox run) and ``judge_candidates`` (the critic's
-decision), each a thin LangChain tool over agents.executor / agents.critic."""
+decision), each a thin LangChain tool over agents.executor / agents.critic. Their arguments
+and results are typed (LangChain validates the arguments against the same types, so a
+tool-calling model sees their JSON schema)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from langchain_core.tools import tool
 
-from simcoder.agents.critic import judge
-from simcoder.agents.executor import execute
+from simcoder.agents.critic import Verdict, judge
+from simcoder.agents.executor import ExecutionSummary, execute
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.sandbox.types import Limits
@@ -19,20 +20,20 @@ from simcoder.sandbox.types import Limits
 def run_candidates(
     run_dir: str,
     number: int,
-    spec: dict[str, Any],
+    spec: AcceleratorSpec,
     candidates: dict[str, str],
     sandbox: str = "auto",
     timeout_s: float = 600,
     memory_mb: int = 4096,
     expected: dict[str, list[int]] | None = None,
-) -> dict[str, Any]:
+) -> ExecutionSummary:
     """Run candidate simulator modules (module kind -> Python file) in the sandbox: each
     module's checks, then the spec's workloads with all candidates swapped in. Returns a short
     summary: status, violations per module, cycles per workload and layer."""
     return execute(
         Path(run_dir),
         number,
-        AcceleratorSpec.model_validate(spec),
+        spec,
         candidates,
         sandbox,
         Limits(timeout_s=timeout_s, memory_mb=memory_mb),
@@ -42,24 +43,14 @@ def run_candidates(
 
 @tool
 def judge_candidates(
-    summary: dict[str, Any],
+    summary: ExecutionSummary,
     generated: list[str],
-    references: dict[str, dict[str, Any]],
-) -> dict[str, Any]:
+    references: dict[str, Reference],
+) -> Verdict:
     """Decide from a sandbox run's summary: accept when every check passes and cycles equal
     the reference (workload -> {source, layers: [[layer, cycles], ...]}); otherwise blame the
     first failing module in pipeline order, with concrete feedback."""
-    refs = {
-        w: Reference(r["source"], tuple((str(n), int(c)) for n, c in r["layers"]))
-        for w, r in references.items()
-    }
-    v = judge(summary, generated, refs)
-    return {
-        "accept": v.accept,
-        "blame": v.blame,
-        "feedback": v.feedback,
-        "passing": list(v.passing),
-    }
+    return judge(summary, generated, references)
 
 
 ALL = [run_candidates, judge_candidates]

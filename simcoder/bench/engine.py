@@ -45,7 +45,7 @@ def accuracy(
     """Run the generated modules on each network in the sandbox; compare with the reference."""
     from simcoder.agents.executor import execute
     from simcoder.agents.references import reference_for
-    from simcoder.sandbox.types import Limits
+    from simcoder.sandbox.types import ExecStatus, Limits
     from simcoder.workloads.builtin import WORKLOADS
 
     unknown = [n for n in networks if n not in WORKLOADS]
@@ -65,39 +65,35 @@ def accuracy(
         sandbox,
         Limits(timeout_s=timeout_s, memory_mb=8192),
     )
-    if summary["status"] != "ok":
+    if summary.status is not ExecStatus.OK:
         raise RuntimeError(
-            f"the sandbox run ended with status {summary['status']}: "
-            f"{summary['result_error'] or summary['stderr_tail'][-600:]}"
+            f"the sandbox run ended with status {summary.status.value}: "
+            f"{summary.result_error or summary.stderr_tail[-600:]}"
         )
     rows = []
     for name in networks:
         ref = reference_for(spec, name)
-        got = summary["workloads"].get(name, {})
-        layers = got.get("layers", [])
-        per_layer = []
-        for (layer, want), (_, have) in zip(ref.layers, layers, strict=False):
-            per_layer.append(
-                {
-                    "layer": layer,
-                    "reference": want,
-                    "generated": have,
-                    "error_pct": _err(have, want),
-                }
-            )
+        got = summary.workloads.get(name)
+        layers = got.layers if got is not None else ()
+        pairs = list(zip(ref.layers, layers, strict=False))
+        errors = [_err(have, want) for (_, want), (_, have) in pairs]
+        per_layer = [
+            {"layer": layer, "reference": want, "generated": have, "error_pct": e}
+            for ((layer, want), (_, have)), e in zip(pairs, errors, strict=True)
+        ]
         total_ref = sum(c for _, c in ref.layers)
         total_gen = sum(c for _, c in layers) if layers else None
         rows.append(
             {
                 "network": name,
                 "reference": ref.source,
-                "error": got.get("error"),
+                "error": got.error if got is not None else None,
                 "layers_compared": len(per_layer),
                 "layers_expected": len(ref.layers),
                 "reference_cycles": total_ref,
                 "generated_cycles": total_gen,
                 "cycle_error_pct": None if total_gen is None else _err(total_gen, total_ref),
-                "max_layer_error_pct": max((x["error_pct"] for x in per_layer), default=None),
+                "max_layer_error_pct": max(errors, default=None),
                 "layers": per_layer,
             }
         )
@@ -105,8 +101,8 @@ def accuracy(
         "run_dir": str(run_dir),
         "modules": candidates,
         "preset": "paper (32x32 OS, 64 kB SRAMs, CALC, DRAM 10 words/cycle)",
-        "sandbox": summary["backend"],
-        "seconds": summary["wall_s"],
+        "sandbox": summary.backend,
+        "seconds": summary.wall_s,
         "networks": rows,
     }
 
@@ -207,7 +203,7 @@ def runtime(
             result = box.run(job)
             if result.result is None:
                 raise RuntimeError(f"{network}: the sandbox run failed: {result.result_error}")
-            ours.append(float(result.result["runtime_s"]))
+            ours.append(result.result.runtime_s)
         theirs, python = time_scalesim(config, layers, scalesim_repeats)
         mine, ss = _stats(ours), {**_stats(theirs), "python": python}
         rows.append(

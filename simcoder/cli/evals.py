@@ -48,14 +48,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     ks = harness.parse_ks(args.k)
     out = Path(args.outdir)
 
-    def progress(i: int, n: int, rec: dict[str, object] | str) -> None:
+    def progress(i: int, n: int, rec: harness.Sample | str) -> None:
         what = (
             f"undecided, retried on the next run: {rec}"
             if isinstance(rec, str)
-            else (
-                f"{rec['model']} {rec['strategy']} {rec['task']} #{rec['sample']}: "
-                f"{rec['category']}"
-            )
+            else f"{rec.model} {rec.strategy} {rec.task} #{rec.sample}: {rec.category}"
         )
         print(f"  [{i}/{n}] {what}", file=sys.stderr, flush=True)
 

@@ -245,7 +245,7 @@ def cmd_judge(args: argparse.Namespace) -> int:
         "blame": verdict.blame,
         "feedback": verdict.feedback,
         "passing": list(verdict.passing),
-        "sandbox": summary["backend"],
+        "sandbox": summary.backend,
         "references": {w: r.source for w, r in refs.items()},
     }
     print(

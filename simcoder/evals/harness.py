@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
 from simcoder.agents.prompts import STRATEGIES
@@ -33,6 +34,31 @@ CATEGORIES = ("pass", "no_code", "syntax", "signature", "crash", "timeout", "wro
 FROM_ATTEMPT = {"no_code": "no_code", "syntax_error": "syntax", "bad_signature": "signature"}
 NO_STRATEGY = "-"  # the library coder and the oracle take no prompt
 RUNNER = ("python3", "-m", "simcoder.evals.sandbox_runner", "job.json")
+
+
+class Sample(BaseModel):
+    """One decided sample, as ``outcome.json`` stores it (the sandbox fields only when it ran)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str
+    kind: str
+    strategy: str
+    task: str
+    module: str
+    sample: int
+    model_calls: int
+    tokens_in: int
+    tokens_out: int
+    category: str  # one of CATEGORIES
+    detail: str
+    sandbox: str | None = None
+    sandbox_s: float | None = None
+    seconds: float
+
+    def to_json(self) -> str:
+        """The text of ``outcome.json``: fields in this order, no sandbox fields if none ran."""
+        return json.dumps(self.model_dump(exclude_none=True), indent=2)
 
 
 class Undecided(Exception):
@@ -172,16 +198,20 @@ def classify(result: ExecResult, task: Task) -> tuple[str, str]:
         why = result.result_error or result.stderr[-400:]
         return "crash", f"sandbox run {result.status.value}: {why}"
     doc = result.result
-    rec = doc["modules"][task.module]
-    if rec["error"]:
-        kind = "signature" if "needs a method" in rec["error"] else "crash"
-        return kind, f"import: {rec['error']}"
-    got = {w["name"]: w for w in doc["workloads"]}
+    rec = doc.modules.get(task.module)
+    if rec is None:
+        return "crash", f"the runner reported no {task.module} module"
+    if rec.failure is not None:
+        # the runner's typed failure kind, re-checked by the host's schema: "interface" is a
+        # module the loader refused (no Module, or not the contract's method)
+        kind = "signature" if rec.failure == "interface" else "crash"
+        return kind, f"{rec.failure}: {rec.error}"
+    got = {w.name: w for w in doc.workloads}
     want = expected(task.id)
     for name in want:
         w = got.get(name)
-        if w is None or w["error"]:
-            return "crash", f"{name}: {w['error'] if w else 'not run'}"
+        if w is None or w.error:
+            return "crash", f"{name}: {w.error if w else 'not run'}"
     wrong = []
     checks = [(n, f, v, "reference") for n, fields in want.items() for f, v in fields.items()]
     checks += [
@@ -190,13 +220,11 @@ def classify(result: ExecResult, task: Task) -> tuple[str, str]:
         for f, v in fields.items()
     ]
     for name, field, value, source in checks:
-        have = got[name]["layers"][0]["fields"].get(field)
+        layers = got[name].layers
+        have = layers[0].fields.get(field) if layers else None
         if have is None or not same_number(have, value):
             wrong.append(f"{name}: {field} = {have}, {source} {value}")
-    violations = [
-        f"{v['check']} on {v['case']}: expected {v['expected']}, got {v['got']}"
-        for v in rec["violations"]
-    ]
+    violations = [v.line() for v in rec.violations]
     if wrong or violations:
         shown = (wrong + violations)[:3]
         return (
@@ -223,7 +251,7 @@ def run_sample(
     sandbox: str,
     limits: Limits,
     dead: set[str] | None = None,
-) -> dict[str, Any]:
+) -> Sample:
     """One sample, decided and stored; a stored one is read back. Raises ``Undecided`` when the
     endpoint or the sandbox itself failed (nothing stored: a rerun tries again). ``dead`` holds
     the models whose endpoint did not answer in this run: their remaining samples are skipped
@@ -233,8 +261,7 @@ def run_sample(
     directory = sample_dir(out, choice, strategy, task, i)
     done = directory / "outcome.json"
     if done.is_file():
-        stored: dict[str, Any] = json.loads(done.read_text())
-        return stored
+        return Sample.model_validate_json(done.read_text())
     where = f"{choice.label} {strategy} {task.id} #{i}"
     if dead is not None and choice.label in dead:
         raise Undecided(f"{where}: skipped, {choice.label}'s endpoint did not answer earlier")
@@ -251,7 +278,7 @@ def run_sample(
             else f"the {choice.kind} coder"
         )
         raise Undecided(f"{where}: {failed} failed: {type(exc).__name__}: {exc}"[:400]) from exc
-    record: dict[str, Any] = {
+    record: dict[str, object] = {  # the fields of a Sample, as they are decided
         "model": choice.label,
         "kind": choice.kind,
         "strategy": strategy,
@@ -283,11 +310,11 @@ def run_sample(
             "sandbox": result.backend,
             "sandbox_s": round(result.wall_s, 3),
         }
-    record["seconds"] = round(time.perf_counter() - started, 3)
+    decided = Sample.model_validate({**record, "seconds": round(time.perf_counter() - started, 3)})
     tmp = done.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=2))
+    tmp.write_text(decided.to_json())
     os.replace(tmp, done)
-    return record
+    return decided
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -312,19 +339,17 @@ def bootstrap_ci(
     return float(lo), float(hi)
 
 
-def score(samples: list[dict[str, Any]], tasks: list[Task], ks: list[int]) -> list[dict[str, Any]]:
+def score(samples: list[Sample], tasks: list[Task], ks: list[int]) -> list[dict[str, Any]]:
     """One row per (model, strategy): Pass@k with CIs, per module, the failure taxonomy by
     module and token use."""
-    cells: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    cells: dict[tuple[str, str], list[Sample]] = {}
     for s in samples:
-        cells.setdefault((s["model"], s["strategy"]), []).append(s)
+        cells.setdefault((s.model, s.strategy), []).append(s)
     rows = []
     for (model, strategy), items in cells.items():
-        per_task = {t.id: [s for s in items if s["task"] == t.id] for t in tasks}
+        per_task = {t.id: [s for s in items if s.task == t.id] for t in tasks}
         counts = {
-            tid: (len(v), sum(s["category"] == "pass" for s in v))
-            for tid, v in per_task.items()
-            if v
+            tid: (len(v), sum(s.category == "pass" for s in v)) for tid, v in per_task.items() if v
         }
         passk: dict[str, Any] = {}
         for k in ks:
@@ -348,7 +373,7 @@ def score(samples: list[dict[str, Any]], tasks: list[Task], ks: list[int]) -> li
             }
         taxonomy = {
             module: {
-                c: sum(1 for s in items if s["module"] == module and s["category"] == c)
+                c: sum(1 for s in items if s.module == module and s.category == c)
                 for c in CATEGORIES
             }
             for module in KINDS
@@ -356,7 +381,7 @@ def score(samples: list[dict[str, Any]], tasks: list[Task], ks: list[int]) -> li
         rows.append(
             {
                 "model": model,
-                "kind": items[0]["kind"],
+                "kind": items[0].kind,
                 "strategy": strategy,
                 "tasks": len(counts),
                 "samples": len(items),
@@ -364,9 +389,9 @@ def score(samples: list[dict[str, Any]], tasks: list[Task], ks: list[int]) -> li
                 "pass_at_k": passk,
                 "per_task": {tid: {"n": n, "c": c} for tid, (n, c) in counts.items()},
                 "taxonomy": taxonomy,
-                "tokens_in": sum(s["tokens_in"] for s in items),
-                "tokens_out": sum(s["tokens_out"] for s in items),
-                "model_calls": sum(s["model_calls"] for s in items),
+                "tokens_in": sum(s.tokens_in for s in items),
+                "tokens_out": sum(s.tokens_out for s in items),
+                "model_calls": sum(s.model_calls for s in items),
             }
         )
     return rows
@@ -382,7 +407,7 @@ def run_eval(
     sandbox: str = "auto",
     jobs: int = 2,
     timeout_s: float = 120,
-    progress: Callable[[int, int, dict[str, Any] | str], None] | None = None,
+    progress: Callable[[int, int, Sample | str], None] | None = None,
 ) -> dict[str, Any]:
     """Every sample (stored ones are read back), then the scores."""
     if n < 1:
@@ -402,7 +427,7 @@ def run_eval(
     ]
     for t in tasks:
         expected(t.id)  # the references, once, before the threads start
-    samples: list[dict[str, Any]] = []
+    samples: list[Sample] = []
     errors: list[str] = []
     dead: set[str] = set()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -410,7 +435,7 @@ def run_eval(
             pool.submit(run_sample, out, m, s, t, i, sandbox, limits, dead) for m, s, t, i in work
         ]
         for done, future in enumerate(futures, 1):
-            outcome: dict[str, Any] | str
+            outcome: Sample | str
             try:
                 outcome = future.result()
             except SandboxUnavailable:

@@ -86,7 +86,7 @@ def test_variant_references_keep_their_invariants(task_id: str) -> None:
     spec = {"nonce": "x", **eval_spec(task, task.reference)}
     result = sandbox_runner.run(spec)
     rec = result["modules"][task.module]
-    assert rec["error"] is None and rec["violations"] == []
+    assert rec["failure"] is None and rec["error"] is None and rec["violations"] == []
     assert all(w["error"] is None for w in result["workloads"])
 
 

@@ -254,9 +254,11 @@ def test_forged_or_malformed_results_fail_clearly(
     if forgery == "wrong nonce":
         import json
 
+        from simcoder.sandbox.runner import SCHEMA
+
         doc = json.dumps(
             {
-                "schema": "simcoder.sandbox.result/1",
+                "schema": SCHEMA,
                 "nonce": "0" * 32,
                 "python": "3.11.2",
                 "numpy": "2.3.5",
@@ -279,4 +281,4 @@ def test_forged_or_malformed_results_fail_clearly(
     assert bad.result_error and ("JSON" in bad.result_error or "nonce" in bad.result_error)
     control = make_sandbox(backend).run(job)  # the real runner, same job directory
     assert control.status is ExecStatus.OK, control.stderr
-    assert control.result is not None and control.result["nonce"] == job.nonce
+    assert control.result is not None and control.result.nonce == job.nonce

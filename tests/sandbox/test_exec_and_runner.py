@@ -66,11 +66,12 @@ def test_runner_reports_candidate_violations_and_workload_numbers(
     r = make_sandbox(backend).run(job)
     assert r.status is ExecStatus.OK, r.stderr
     assert r.result is not None
-    assert r.result["modules"]["storage"]["violations"] == []
-    checks = {v["check"] for v in r.result["modules"]["mapping"]["violations"]}
+    assert r.result.modules["storage"].violations == ()
+    assert r.result.modules["mapping"].failure is None
+    checks = {v.check for v in r.result.modules["mapping"].violations}
     assert "differential.mapping_efficiency_pct" in checks
-    layers = r.result["workloads"][0]["layers"]
-    assert len(layers) == 8 and layers[0]["fields"]["total_cycles"] == 17199
+    layers = r.result.workloads[0].layers
+    assert len(layers) == 8 and layers[0].total_cycles == 17199
 
 
 def test_runner_reports_an_import_error(backend: str, tmp_path: Path) -> None:
@@ -79,9 +80,22 @@ def test_runner_reports_an_import_error(backend: str, tmp_path: Path) -> None:
     job = prepare_job(tmp_path / "job", {"interconnect": f"{broken}:X"}, checks=True)
     r = make_sandbox(backend).run(job)
     assert r.status is ExecStatus.OK and r.result is not None
-    record = r.result["modules"]["interconnect"]
-    assert record["error"] == "ImportError: cannot import the network"
-    assert "ImportError" in (record["traceback"] or "")
+    record = r.result.modules["interconnect"]
+    assert record.failure == "import"
+    assert record.error == "ImportError: cannot import the network"
+    assert "ImportError" in (record.traceback or "")
+
+
+def test_runner_names_a_module_without_the_contracts_method(backend: str, tmp_path: Path) -> None:
+    """The typed failure kind the eval classifies on: the loader refused it (``interface``)."""
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("class Module:\n    def route(self, mapping):\n        return mapping\n")
+    job = prepare_job(tmp_path / "job", {"interconnect": f"{wrong}:Module"}, checks=True)
+    r = make_sandbox(backend).run(job)
+    assert r.status is ExecStatus.OK and r.result is not None
+    record = r.result.modules["interconnect"]
+    assert record.failure == "interface" and record.error is not None
+    assert "schedule()" in record.error
 
 
 def test_runner_refuses_other_versions(backend: str, tmp_path: Path) -> None:

@@ -46,17 +46,15 @@ def test_an_identical_job_is_replayed_under_its_own_nonce_and_a_changed_one_runs
     first_job = _job(tmp_path / "a", source, tmp_path)
     first = box.run(first_job)
     assert first.status is ExecStatus.OK and first.result is not None
-    assert first.result["nonce"] == first_job.nonce and first.wall_s > 0
+    assert first.result.nonce == first_job.nonce and first.wall_s > 0
 
     again_job = _job(tmp_path / "b", source, tmp_path)
     assert again_job.nonce != first_job.nonce
     again = box.run(again_job)
     assert again.status is ExecStatus.OK and again.result is not None
     assert again.wall_s == 0.0  # replayed, not run
-    assert again.result["nonce"] == again_job.nonce  # the host's nonce check passed
-    assert {k: v for k, v in again.result.items() if k != "nonce"} == {
-        k: v for k, v in first.result.items() if k != "nonce"
-    }
+    assert again.result.nonce == again_job.nonce  # the host's nonce check passed
+    assert again.result.model_copy(update={"nonce": first.result.nonce}) == first.result
 
     changed = box.run(_job(tmp_path / "c", source + "# another file\n", tmp_path))
     assert changed.status is ExecStatus.OK and changed.wall_s > 0  # ran
