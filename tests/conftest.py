@@ -53,3 +53,15 @@ def scalesim_reference() -> Path:
             pytest.fail(f"{SHARED_SCALESIM} is missing; CI must clone with ../shared beside it")
         pytest.skip("../shared/reference/scalesim is not beside this checkout")
     return SHARED_SCALESIM
+
+
+@pytest.fixture(autouse=True)
+def _no_global_llm_cache() -> object:
+    """A command run in-process with a model (``generate --model ...``) sets LangChain's global
+    LLM cache to its run directory; reset it after every test so that no later test's scripted
+    model is answered from another test's cache (or from a file that test's tmp_path removed)."""
+    yield
+    if "langchain_core.globals" in sys.modules:
+        from langchain_core.globals import set_llm_cache
+
+        set_llm_cache(None)

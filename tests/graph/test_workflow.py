@@ -42,7 +42,9 @@ class Module(ReferenceMapping):
 
 
 def scripted(*replies: str) -> GenericFakeChatModel:
-    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+    # cache=False: each call takes the next scripted reply, whatever global LLM cache an
+    # earlier in-process command left set (a cached answer would skip a reply)
+    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]), cache=False)
 
 
 def test_graph_has_the_design_card_nodes(tmp_path: Path) -> None:
