@@ -1,6 +1,7 @@
-"""The critic: decides from the checks, not from a model. Accept when every check passes and
-cycles equal the reference on every workload; otherwise blame the first failing module in
-pipeline order and say concretely what is wrong.
+"""The critic: decides from the checks, not from a model. Accept when every module's checks pass
+(the grid, probes from the spec, random cases, its own output on the user's workload layers)
+and every report column equals the reference on every workload; otherwise blame the first
+failing module in pipeline order and say concretely what is wrong.
 
 It reads an :class:`ExecutionSummary` and gives a :class:`Verdict`, both typed; the workflow
 state holds the verdict's serialised form, converted only by :meth:`Verdict.to_state` and
@@ -13,9 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from simcoder.agents.executor import ExecutionSummary, ModuleSummary, WorkloadCycles
-from simcoder.agents.references import Reference
+from simcoder.agents.references import Reference, columns_of
 from simcoder.agents.spec import MODULES
 from simcoder.sandbox.types import ExecStatus
+from simcoder.simulator.equality import same_number
 
 STATE_FEEDBACK = 2000  # characters of feedback kept in the workflow state
 
@@ -27,6 +29,8 @@ class Verdict(BaseModel):
     blame: str | None
     feedback: str
     passing: tuple[str, ...]  # generated modules whose own checks are clean
+    evidence: dict[str, str] = {}  # per module, what its checks looked at (one line)
+    compared: str = ""  # the workloads and columns of the final comparison
 
     def to_state(self) -> dict[str, Any]:  # JSON at the boundary: the checkpointed state
         return {**self.model_dump(mode="json"), "feedback": self.feedback[:STATE_FEEDBACK]}
@@ -47,67 +51,128 @@ def _module_failure(rec: ModuleSummary | None) -> str | None:
     return None
 
 
-def _cycle_mismatches(
+def evidence_line(rec: ModuleSummary | None) -> str:
+    """What a module's checks looked at, in one line (the report and ``simcoder judge``)."""
+    ev = rec.evidence if rec is not None else None
+    if ev is None:
+        return "no checks ran"
+    parts = [f"{n} {src} probe(s)" for src, n in ev.probes.items() if src != "random"]
+    r = ev.random
+    parts.append(f"{r.cases} random case(s) (seed {r.seed}, {r.budget_s:g} s budget)")
+    failing = sum(ev.failing.values())
+    found = f"{failing} failing" if failing else "none failing"
+    if r.counterexample is not None:
+        found += f"; smallest random counterexample: {r.counterexample.get('name')}"
+    return f"{', '.join(parts)}; {found}; checks took {ev.seconds:.1f} s"
+
+
+def _columns_of_layer(got: WorkloadCycles, i: int) -> dict[str, int | float]:
+    if i < len(got.fields) and got.fields[i]:
+        return columns_of(got.fields[i])
+    return {"total_cycles": got.layers[i][1]}
+
+
+def _column_mismatches(
     workloads: dict[str, WorkloadCycles], refs: dict[str, Reference]
 ) -> list[str]:
+    """Every report column the reference vouches for, on every layer of every workload."""
     out = []
     for name, ref in refs.items():
         got = workloads.get(name)
         if got is None or got.error:
             out.append(f"workload {name}: {got.error if got else 'not run'}")
             continue
-        for (layer, want), (_, have) in zip(ref.layers, got.layers, strict=False):
-            if want != have:
-                out.append(f"workload {name} layer {layer}: {have} cycles, reference {want}")
         if len(got.layers) != len(ref.layers):
             out.append(f"workload {name}: {len(got.layers)} layers, reference {len(ref.layers)}")
+        for i, (layer, want_cycles) in enumerate(ref.layers[: len(got.layers)]):
+            want = ref.columns[i] if ref.columns else {"total_cycles": want_cycles}
+            have = _columns_of_layer(got, i)
+            for column in ref.compared:
+                if column not in have or not same_number(want[column], have[column]):
+                    out.append(
+                        f"workload {name} layer {layer}: {column} {have.get(column, 'missing')}, "
+                        f"reference {want[column]}"
+                    )
     return out
 
 
-def _reject(blame: str | None, feedback: str, passing: tuple[str, ...] = ()) -> Verdict:
-    return Verdict(accept=False, blame=blame, feedback=feedback, passing=passing)
+def compared_line(summary: ExecutionSummary, refs: dict[str, Reference]) -> str:
+    """Which workloads and columns the final comparison covered, against whose numbers."""
+    parts = []
+    for name, ref in refs.items():
+        got = summary.workloads.get(name)
+        n = len(got.layers) if got is not None else 0
+        parts.append(f"{name} ({n} layers, {len(ref.compared)} columns vs {ref.source})")
+    return "workloads at the spec's configuration: " + "; ".join(parts)
+
+
+def _reject(
+    blame: str | None, feedback: str, passing: tuple[str, ...] = (), **evidence: Any
+) -> Verdict:
+    return Verdict(accept=False, blame=blame, feedback=feedback, passing=passing, **evidence)
+
+
+def _workload_blame(summary: ExecutionSummary, order: list[str]) -> tuple[str | None, str]:
+    """The module to blame for columns that miss the reference when every module's own checks
+    pass: the first, in pipeline order, whose own output differs on a failing layer; else the
+    first that alone (the other two at the reference) moves a failing column."""
+    for m in order:
+        for b in summary.blame:
+            if m in b.own_output_differs:
+                return m, f"{m}'s own output differs on {b.workload} layer {b.layer}"
+    for m in order:
+        for b in summary.blame:
+            if b.alone.get(m):
+                return m, (
+                    f"with only {m} swapped in, {b.workload} layer {b.layer} still misses "
+                    f"{', '.join(b.alone[m][:4])}"
+                )
+    if len(order) > 1 and summary.blame:
+        return order[0], "each module alone matches; only their combination differs"
+    return (order[0] if order else None), ""
 
 
 def judge(summary: ExecutionSummary, generated: list[str], refs: dict[str, Reference]) -> Verdict:
     order = [m for m in MODULES if m in generated]
+    evidence = {
+        "evidence": {m: evidence_line(summary.modules.get(m)) for m in order},
+        "compared": compared_line(summary, refs),
+    }
     if summary.status is not ExecStatus.OK:
         why = summary.result_error or summary.stderr_tail[-800:]
         return _reject(
             order[0] if order else None,
             f"the sandbox run ended with status {summary.status.value}: {why}",
+            **evidence,
         )
     failures = {m: _module_failure(summary.modules.get(m)) for m in order}
     passing = tuple(m for m in order if failures[m] is None)
+    mismatches = _column_mismatches(summary.workloads, refs)
+    on_workloads = (
+        f"\n\nOn the user's workloads {len(mismatches)} report value(s) differ, e.g.:\n"
+        + "\n".join(mismatches[:4])
+        if mismatches
+        else ""
+    )
     for m in order:
         if failures[m] is not None:
-            return _reject(m, str(failures[m]), passing)
-    mismatches = _cycle_mismatches(summary.workloads, refs)
+            return _reject(m, str(failures[m]) + on_workloads, passing, **evidence)
     if mismatches:
-        # every module's own checks pass: blame the first module that, swapped in alone, still
-        # misses the reference on the workloads the combination missed
-        isolated = summary.isolated
-        alone = {
-            m: _cycle_mismatches(isolated[m], {w: refs[w] for w in isolated[m] if w in refs})
-            for m in order
-            if m in isolated
-        }
-        wrong = [m for m in order if alone.get(m)]
-        blame: str | None
-        if wrong:
-            blame, why = wrong[0], f"with only {wrong[0]} swapped in, "
-        elif len(order) > 1 and len(alone) == len(order):
-            blame, why = order[0], "each module alone matches; only their combination differs: "
-        else:
-            blame, why = (order[0] if order else None), ""
+        blame, why = _workload_blame(summary, order)
         return _reject(
             blame,
-            f"checks pass but workload cycles differ from the reference ({why}"
-            "on the workloads below):\n" + "\n".join((alone.get(blame or "") or mismatches)[:10]),
+            "checks pass but report columns on the workloads differ from the reference"
+            + (f" ({why})" if why else "")
+            + ":\n"
+            + "\n".join(mismatches[:10]),
             passing,
+            **evidence,
         )
     return Verdict(
         accept=True,
         blame=None,
-        feedback="every check passes and cycles equal the reference",
+        feedback="every check passes and every report column equals the reference on every "
+        "workload",
         passing=passing,
+        **evidence,
     )

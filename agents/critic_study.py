@@ -17,10 +17,12 @@ from typing import Any
 
 from simcoder.agents.critic import judge
 from simcoder.agents.executor import execute
-from simcoder.agents.references import Reference, expected_cycles, reference_for
+from simcoder.agents.references import Reference, expected_columns, reference_for
 from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.sandbox.types import Limits
 from simcoder.simulator.errors import UserError
+
+STUDY_RANDOM_BUDGET_S = 120.0  # a ceiling only: the study's random cases are counted
 
 
 @dataclass(frozen=True)
@@ -108,12 +110,23 @@ def run_case(
     sandbox: str,
     work: Path,
     number: int,
+    seed: int = 0,
+    random_cases: int = 300,
 ) -> Outcome:
     candidates = {e.module: str(e.path) for e in case.entries}
     spec = spec.model_copy(update={"modules": list(candidates)})
     start = time.perf_counter()
     summary = execute(
-        work, number, spec, candidates, sandbox, Limits(timeout_s=600), expected_cycles(refs)
+        work,
+        number,
+        spec,
+        candidates,
+        sandbox,
+        Limits(timeout_s=600),
+        expected_columns(refs),
+        random_seed=seed,
+        random_budget_s=STUDY_RANDOM_BUDGET_S,
+        random_max_cases=random_cases,
     )
     verdict = judge(summary, list(candidates), refs)
     replaced = tuple(m for m in MODULES if m in candidates)
@@ -138,8 +151,11 @@ def run_study(
     progress: Callable[[int, int, Outcome], None] | None = None,
     only: Callable[[Case], bool] | None = None,
     jobs: int = 1,
+    random_cases: int = 300,
 ) -> dict[str, Any]:
-    """Every case through executor and critic; ``jobs`` sandbox runs at a time."""
+    """Every case through executor and critic; ``jobs`` sandbox runs at a time; each module
+    gets ``random_cases`` random differential cases from ``seed`` (a count, not seconds, so the
+    study gives the same verdicts on a loaded machine)."""
     suite = load_suite(suite_root)
     cases = [c for c in make_cases(suite, combos, seed) if only is None or only(c)]
     refs = {w: reference_for(spec, w) for w in spec.workloads}
@@ -147,7 +163,7 @@ def run_study(
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = [
-                pool.submit(run_case, case, spec, refs, sandbox, work, i + 1)
+                pool.submit(run_case, case, spec, refs, sandbox, work, i + 1, seed, random_cases)
                 for i, case in enumerate(cases)
             ]
             outcomes = []
@@ -161,6 +177,7 @@ def run_study(
         "spec": spec.model_dump(),
         "sandbox": sandbox,
         "seed": seed,
+        "random_cases": random_cases,
         "references": {w: r.source for w, r in refs.items()},
         "suite": [{"label": e.label, "buggy": e.buggy, "summary": e.summary} for e in suite],
         "outcomes": [asdict(o) for o in outcomes],

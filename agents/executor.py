@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.sandbox.jobs import prepare_job
 from simcoder.sandbox.registry import get_sandbox
-from simcoder.sandbox.result import ModuleDoc, WorkloadDoc
+from simcoder.sandbox.result import BlameDoc, EvidenceDoc, ModuleDoc, WorkloadDoc
 from simcoder.sandbox.types import ExecResult, ExecStatus, Limits
 
 TAIL = 1500  # characters of stderr and of a traceback kept in a summary
@@ -35,26 +35,43 @@ class ModuleSummary(_Frozen):
     traceback: str  # its tail ("" when none)
     violations: tuple[str, ...]  # the first few, one line each
     violation_count: int
+    evidence: EvidenceDoc | None = None  # what its checks looked at
 
     @classmethod
     def of(cls, doc: ModuleDoc) -> ModuleSummary:
         return cls(
             error=doc.error,
             traceback=(doc.traceback or "")[-TAIL:],
-            violations=tuple(v.line() for v in doc.violations[:SHOWN_VIOLATIONS]),
+            violations=tuple(_shown(doc)),
             violation_count=len(doc.violations),
+            evidence=doc.evidence,
         )
 
 
+def _shown(doc: ModuleDoc) -> list[str]:
+    """The first few violations, one per kind of evidence first (grid, spec, random,
+    workload, cross), so the coder sees the smallest counterexample and the user's own case."""
+    first: dict[str, str] = {}
+    for v in doc.violations:
+        first.setdefault(v.check.split(".", 1)[0], v.line())
+    rest = [v.line() for v in doc.violations if v.line() not in first.values()]
+    return (list(first.values()) + rest)[:SHOWN_VIOLATIONS]
+
+
 class WorkloadCycles(_Frozen):
-    """One workload: its error, or (layer, total cycles) per layer."""
+    """One workload: its error, or per layer (layer, total cycles) and every report field."""
 
     error: str | None
     layers: tuple[tuple[str, int], ...]
+    fields: tuple[dict[str, int | float], ...] = ()
 
     @classmethod
     def of(cls, doc: WorkloadDoc) -> WorkloadCycles:
-        return cls(error=doc.error, layers=tuple((x.name, x.total_cycles) for x in doc.layers))
+        return cls(
+            error=doc.error,
+            layers=tuple((x.name, x.total_cycles) for x in doc.layers),
+            fields=tuple(dict(x.fields) for x in doc.layers),
+        )
 
 
 def _cycles(workloads: Iterable[WorkloadDoc]) -> dict[str, WorkloadCycles]:
@@ -73,8 +90,10 @@ class ExecutionSummary(_Frozen):
     result_error: str | None
     modules: dict[str, ModuleSummary] = {}
     workloads: dict[str, WorkloadCycles] = {}
-    # each candidate alone, on the workloads where the combination missed the reference
-    isolated: dict[str, dict[str, WorkloadCycles]] = {}
+    # per workload layer that missed the reference: whose own output differs, what each
+    # candidate alone moves
+    blame: tuple[BlameDoc, ...] = ()
+    workload_seconds: float | None = None
 
     @classmethod
     def of(cls, number: int, result: ExecResult) -> ExecutionSummary:
@@ -88,7 +107,8 @@ class ExecutionSummary(_Frozen):
             result_error=result.result_error,
             modules={} if doc is None else {k: ModuleSummary.of(m) for k, m in doc.modules.items()},
             workloads={} if doc is None else _cycles(doc.workloads),
-            isolated={} if doc is None else {k: _cycles(w) for k, w in doc.isolated.items()},
+            blame=() if doc is None else doc.blame,
+            workload_seconds=None if doc is None else doc.workload_seconds,
         )
 
     def to_state(self) -> dict[str, Any]:  # JSON at the boundary: state and summary.json
@@ -106,11 +126,15 @@ def execute(
     candidates: dict[str, str],
     sandbox: str,
     limits: Limits,
-    expected: dict[str, list[int]] | None = None,
+    expected: dict[str, list[Any]] | None = None,
+    random_seed: int = 0,
+    random_budget_s: float = 0.0,
+    random_max_cases: int | None = None,
 ) -> ExecutionSummary:
     """Run once; returns the short summary (the full ExecResult is in executions/<n>/).
-    ``expected``: the reference's cycles per workload, so the runner can isolate a wrong
-    candidate when several are swapped in (see sandbox.runner)."""
+    ``expected``: the reference's report columns (or cycles) of each layer per workload, so the
+    runner can say which candidate moves a column that misses them (see sandbox.runner);
+    ``random_seed``/``random_budget_s``: each module's random differential cases."""
     directory = run_dir / "executions" / f"{number:03d}"
     job = prepare_job(
         directory / "job",
@@ -119,6 +143,9 @@ def execute(
         config=spec.sim_config(),
         limits=limits,
         expected=expected,
+        random_seed=random_seed,
+        random_budget_s=random_budget_s,
+        random_max_cases=random_max_cases,
     )
     result = get_sandbox(sandbox).run(job)
     (directory / "exec_result.json").write_text(json.dumps(result.to_json(), indent=2))

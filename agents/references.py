@@ -1,4 +1,5 @@
-"""The cycles a generated simulator must match, and who vouches for them (always named)."""
+"""The numbers a generated simulator must match, and who vouches for them (always named): every
+column of SCALE-Sim's three reports per layer (golden or core), or the cycles a user gives."""
 
 from __future__ import annotations
 
@@ -6,32 +7,138 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import simcoder.workloads as wl
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.simulator.engine import simulate_network
 from simcoder.simulator.errors import UserError
+from simcoder.simulator.types import LayerReport
 from simcoder.workloads.builtin import SCALESIM_FILES, get_workload
 
 GOLDEN = "golden (SCALE-Sim 3.0.0's own numbers)"
 CORE = "simcoder core (not SCALE-Sim: a simulator checked only against our own core)"
 
 
+# every column of the three reports, by LayerReport's names: the COMPUTE_REPORT and
+# DETAILED_ACCESS_REPORT columns are its fields, the BANDWIDTH_REPORT ones its properties
+COMPUTE_COLUMNS = (
+    "total_cycles_incl_prefetch",
+    "total_cycles",
+    "stall_cycles",
+    "overall_util_pct",
+    "mapping_efficiency_pct",
+    "compute_util_pct",
+)
+BANDWIDTH_COLUMNS = (
+    "avg_ifmap_sram_bw",
+    "avg_filter_sram_bw",
+    "avg_ofmap_sram_bw",
+    "avg_ifmap_dram_bw",
+    "avg_filter_dram_bw",
+    "avg_ofmap_dram_bw",
+)
+DETAIL_COLUMNS = (
+    "ifmap_sram_start_cycle",
+    "ifmap_sram_stop_cycle",
+    "ifmap_sram_reads",
+    "filter_sram_start_cycle",
+    "filter_sram_stop_cycle",
+    "filter_sram_reads",
+    "ofmap_sram_start_cycle",
+    "ofmap_sram_stop_cycle",
+    "ofmap_sram_writes",
+    "ifmap_dram_start_cycle",
+    "ifmap_dram_stop_cycle",
+    "ifmap_dram_reads",
+    "filter_dram_start_cycle",
+    "filter_dram_stop_cycle",
+    "filter_dram_reads",
+    "ofmap_dram_start_cycle",
+    "ofmap_dram_stop_cycle",
+    "ofmap_dram_writes",
+)
+FIELD_COLUMNS = COMPUTE_COLUMNS + DETAIL_COLUMNS  # what the sandbox reports per layer
+ALL_COLUMNS = COMPUTE_COLUMNS + BANDWIDTH_COLUMNS + DETAIL_COLUMNS
+_FLOAT_COLUMNS = {"overall_util_pct", "mapping_efficiency_pct", "compute_util_pct"}
+
+Columns = dict[str, int | float]
+
+
 @dataclass(frozen=True)
 class Reference:
     source: str
     layers: tuple[tuple[str, int], ...]  # (layer name, total cycles)
+    # per layer, every report column (ALL_COLUMNS); empty when only cycles are known
+    columns: tuple[Columns, ...] = ()
+
+    @property
+    def compared(self) -> tuple[str, ...]:
+        """The columns this reference vouches for."""
+        return ALL_COLUMNS if self.columns else ("total_cycles",)
+
+
+def columns_of(fields: dict[str, int | float]) -> Columns:
+    """Every report column from the per-layer fields the sandbox sends (the bandwidth columns
+    are derived from them, as SCALE-Sim derives them)."""
+    out: Columns = {k: fields[k] for k in FIELD_COLUMNS if k in fields}
+    if all(k in fields for k in FIELD_COLUMNS):
+        report = LayerReport(None, **{k: fields[k] for k in FIELD_COLUMNS})  # type: ignore[arg-type]
+        for name in BANDWIDTH_COLUMNS:
+            try:
+                out[name] = float(getattr(report, name))
+            except ZeroDivisionError:
+                out[name] = float("nan")
+    return out
+
+
+def report_columns(r: LayerReport) -> Columns:
+    out: Columns = {k: getattr(r, k) for k in FIELD_COLUMNS}
+    return out | {k: float(getattr(r, k)) for k in BANDWIDTH_COLUMNS}
+
+
+def expected_columns(refs: dict[str, Reference]) -> dict[str, list[Any]]:
+    """Per workload, what the executor sends the sandbox: each layer's report columns, or its
+    total cycles where the reference knows only those."""
+    out: dict[str, list[Any]] = {}
+    for w, r in refs.items():
+        if r.columns:
+            out[w] = [{k: c[k] for k in FIELD_COLUMNS} for c in r.columns]
+        else:
+            out[w] = [c for _, c in r.layers]
+    return out
 
 
 def expected_cycles(refs: dict[str, Reference]) -> dict[str, list[int]]:
-    """Per workload, the reference's total cycles of each layer (what the executor sends)."""
+    """Per workload, the reference's total cycles of each layer."""
     return {w: [c for _, c in r.layers] for w, r in refs.items()}
 
 
+def _golden_columns(reports: dict[str, list[str]]) -> list[Columns]:
+    def rows(name: str) -> list[list[str]]:
+        return [[x.strip() for x in line.split(",")[1:] if x.strip()] for line in reports[name][1:]]
+
+    out = []
+    for c, b, d in zip(
+        rows("COMPUTE_REPORT"),
+        rows("BANDWIDTH_REPORT"),
+        rows("DETAILED_ACCESS_REPORT"),
+        strict=True,
+    ):
+        layer: Columns = {}
+        for names, values in ((COMPUTE_COLUMNS, c), (BANDWIDTH_COLUMNS, b), (DETAIL_COLUMNS, d)):
+            for name, text in zip(names, values, strict=True):
+                number = float(text)
+                integral = name not in _FLOAT_COLUMNS and name not in BANDWIDTH_COLUMNS
+                layer[name] = int(number) if integral else number
+        out.append(layer)
+    return out
+
+
 @cache
-def _golden() -> dict[tuple[str, str], list[int]]:
+def _golden() -> dict[tuple[str, str], list[Columns]]:
     path = Path(wl.__file__).parent / "golden" / "networks.jsonl"
-    out: dict[tuple[str, str], list[int]] = {}
+    out: dict[tuple[str, str], list[Columns]] = {}
     for line in path.read_text().splitlines():
         rec = json.loads(line)
         c = rec["config"]
@@ -42,8 +149,7 @@ def _golden() -> dict[tuple[str, str], list[int]]:
             },
             sort_keys=True,
         )
-        cycles = [int(r.split(",")[2]) for r in rec["reports"]["COMPUTE_REPORT"][1:]]
-        out[(rec["topology"], key)] = cycles
+        out[(rec["topology"], key)] = _golden_columns(rec["reports"])
     return out
 
 
@@ -120,10 +226,15 @@ def reference_for(
         return Reference(source, tuple(zip(names, cycles, strict=True)))
     golden = _golden().get((SCALESIM_FILES[workload], _key(spec)))
     if mode in ("auto", "golden") and golden is not None and len(golden) == len(names):
-        return Reference(GOLDEN, tuple(zip(names, golden, strict=True)))
+        cycles = [int(c["total_cycles"]) for c in golden]
+        return Reference(GOLDEN, tuple(zip(names, cycles, strict=True)), tuple(golden))
     if mode == "golden":
         raise UserError(
             f"no committed SCALE-Sim numbers cover {workload} on this spec; use --reference "
             "scalesim (SCALE-Sim installed) or simcoder"
         )
-    return Reference(CORE, tuple((r.layer.name, r.total_cycles) for r in report.layers))
+    return Reference(
+        CORE,
+        tuple((r.layer.name, r.total_cycles) for r in report.layers),
+        tuple(report_columns(r) for r in report.layers),
+    )

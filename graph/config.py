@@ -35,6 +35,10 @@ class WorkflowSettings(BaseModel):
     sandbox_timeout_s: float = Field(default=600, gt=0)
     sandbox_memory_mb: int = Field(default=4096, gt=0)
     approve: bool = False  # pause before each sandbox run until a person approves (interrupt)
+    # random differential cases per module per sandbox run (issue 13): seconds, and the seed
+    # of the first run (run n uses random_seed + n - 1, so each round draws new cases)
+    random_budget_s: float = Field(default=3.0, ge=0)
+    random_seed: int = 0
 
     def model_post_init(self, __context: Any) -> None:
         if self.spec is None and not self.description:

@@ -17,7 +17,7 @@ from simcoder.agents.critic import Verdict
 from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import (
     Reference,
-    expected_cycles,
+    expected_columns,
     read_user_reference,
     reference_for,
 )
@@ -157,7 +157,7 @@ def make_executor(config: WorkflowConfig) -> Node:
                     + (f" ({reason})" if reason else ""),
                     "pending": [],
                 }
-        expected = expected_cycles(_references(config, spec))
+        expected = expected_columns(_references(config, spec))
         summary: ExecutionSummary = run_candidates.invoke(  # a tool run in the trace
             {
                 "run_dir": state["run_dir"],
@@ -168,6 +168,8 @@ def make_executor(config: WorkflowConfig) -> Node:
                 "timeout_s": config.sandbox_timeout_s,
                 "memory_mb": config.sandbox_memory_mb,
                 "expected": expected,
+                "random_seed": config.random_seed + number - 1,
+                "random_budget_s": config.random_budget_s,
             }
         )
         return {"executions": number, "last_execution": summary.to_state()}

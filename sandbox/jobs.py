@@ -87,13 +87,17 @@ def prepare_job(
     quick: bool = True,
     limits: Limits | None = None,
     config: SimConfig | None = None,
-    expected: Mapping[str, Sequence[int]] | None = None,
+    expected: Mapping[str, Sequence[Any]] | None = None,
     layer_limit: int | None = None,
+    random_seed: int = 0,
+    random_budget_s: float = 0.0,
+    random_max_cases: int | None = None,
 ) -> Job:
     """A workflow job: ``candidates`` maps a module kind to ``path/file.py:Attr`` on the host;
     the workloads run at ``config`` (else the ``preset``). ``expected`` (per workload, the
-    reference's cycles per layer) lets the runner run each candidate alone where the
-    combination differs; the host still compares every number itself."""
+    reference's report columns, or cycles, per layer) lets the runner say which candidate
+    moves a column where the combination differs; the host still compares every number
+    itself. ``random_seed``/``random_budget_s``: each candidate's random differential cases."""
     from simcoder.presets import PRESETS
 
     files, modules = {}, {}
@@ -107,9 +111,12 @@ def prepare_job(
         "config": config_to_json(config if config is not None else PRESETS[preset]),
         "checks": checks,
         "quick": quick,
+        "random_seed": int(random_seed),
+        "random_budget_s": float(random_budget_s),
+        "random_max_cases": random_max_cases,
     }
     if layer_limit is not None:  # only each workload's first layers (quick timings)
         spec["layer_limit"] = int(layer_limit)
     if expected is not None:
-        spec["expected"] = {w: [int(c) for c in v] for w, v in expected.items()}
+        spec["expected"] = {w: list(v) for w, v in expected.items()}
     return build_job(directory, spec, files, limits=limits)

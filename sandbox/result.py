@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -34,12 +34,30 @@ class ViolationDoc(_Strict):
         return f"{self.check} on {self.case}: expected {self.expected}, got {self.got}"
 
 
+class RandomDoc(_Strict):
+    seed: int | None
+    cases: int
+    budget_s: float
+    counterexample: dict[str, Any] | None  # the shrunk failing case: name, layer, config, ...
+
+
+class EvidenceDoc(_Strict):
+    """What a module's checks looked at: probes per source (grid, spec, workload, random,
+    cross), the failing ones, the random cases and their seed, and the time taken."""
+
+    probes: dict[str, int]
+    failing: dict[str, int]
+    random: RandomDoc
+    seconds: float
+
+
 class ModuleDoc(_Strict):
     spec: str
     failure: ModuleFailure | None  # set exactly when error is
     error: str | None
     traceback: str | None
     violations: tuple[ViolationDoc, ...]
+    evidence: EvidenceDoc | None = None
 
     @model_validator(mode="after")
     def _failure_names_the_error(self) -> ModuleDoc:
@@ -64,6 +82,14 @@ class WorkloadDoc(_Strict):
     layers: tuple[LayerDoc, ...]
 
 
+class BlameDoc(_Strict):
+    workload: str
+    layer: str
+    columns: tuple[str, ...]
+    own_output_differs: tuple[str, ...]
+    alone: dict[str, tuple[str, ...]]
+
+
 class ResultDoc(_Strict):
     schema_: str = Field(alias="schema")
     nonce: str
@@ -72,8 +98,11 @@ class ResultDoc(_Strict):
     modules: dict[str, ModuleDoc]
     workloads: tuple[WorkloadDoc, ...]
     runtime_s: float
-    # each candidate alone on the workloads where the combination missed the expected cycles
-    isolated: dict[str, tuple[WorkloadDoc, ...]] = {}
+    # per workload layer whose columns missed the expected: which modules' own outputs differ
+    # and which columns each candidate alone moves
+    blame: tuple[BlameDoc, ...] = ()
+    workload_seconds: float | None = None
+    reference_outputs_computed: int | None = None
 
 
 def parse_result(

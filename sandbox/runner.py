@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-SCHEMA = "simcoder.sandbox.result/2"  # /2: each module record names its failure kind
+SCHEMA = "simcoder.sandbox.result/3"  # /3: per-module evidence, per-layer blame, all columns
 EXIT_VERSION_MISMATCH = 3
 
 
@@ -112,49 +112,215 @@ def _one_layer(layer: Any, config: Any, modules: Any) -> list[Any]:
     return [simulate_layer(layer, config, modules)]
 
 
-def _cycles(workload: dict[str, Any]) -> list[int]:
-    return [int(layer["fields"]["total_cycles"]) for layer in workload["layers"]]
+def _workload_layers(name: str, limit: int | None) -> list[Any]:
+    from simcoder.simulator.compat.topology import expand_depthwise
+    from simcoder.workloads.builtin import get_workload
+
+    return expand_depthwise(list(get_workload(name)[:limit]))
 
 
-def _isolate(
-    spec: dict[str, Any], result: dict[str, Any], modules: Any, config: Any
-) -> dict[str, list[dict[str, Any]]]:
-    """Where the candidates together miss the expected cycles, run each candidate alone (the
-    other two at the reference) on the workloads that differ, so the host can tell which one is
-    wrong even when every module's own checks pass."""
-    from simcoder.simulator.engine import Modules
+def _differing_columns(fields: dict[str, Any], want: Any) -> list[str]:
+    """The report columns where ``fields`` misses the host's expectation for the layer (all
+    columns, or only total cycles when the host sent cycles alone)."""
+    from simcoder.simulator.equality import same_number
 
-    expected = spec.get("expected") or {}
-    differ = [
-        w["name"]
-        for w in result["workloads"]
-        if w["name"] in expected and (w["error"] or _cycles(w) != expected[w["name"]])
-    ]
-    swapped = [k for k, rec in result["modules"].items() if rec["error"] is None]
-    if not differ or len(swapped) < 2:
-        return {}
-    reference = Modules.load()
-    return {
-        kind: [
-            _workload(w, dataclasses.replace(reference, **{kind: getattr(modules, kind)}), config)
-            for w in differ
-        ]
-        for kind in swapped
-    }
+    if isinstance(want, int):
+        return [] if fields["total_cycles"] == want else ["total_cycles"]
+    return [k for k, v in want.items() if k in fields and not same_number(v, fields[k])]
+
+
+def _assembled(
+    probe: Any, ref: Any, got: dict[str, Any], same: dict[str, bool], modules: Any
+) -> tuple[Any, Any, Any]:
+    """The assembled simulator's outputs on one layer, stage by stage: a stage whose input
+    equals the reference's gives its own output (``got``, already computed on the reference's
+    input) or, when it is not a candidate, the reference's; any other stage runs again on the
+    assembled input."""
+    layer, config = probe.layer, probe.config
+    upstream = ref is not None
+
+    def pick(kind: str, ref_value: Any) -> Any | None:
+        if upstream and kind not in got:
+            return ref_value
+        if upstream and got[kind] is not None:
+            return got[kind]
+        return None
+
+    mapping = pick("mapping", ref and ref.mapping)
+    if mapping is None:
+        mapping = modules.mapping.map(layer, config.array)
+    upstream = upstream and same.get("mapping", "mapping" not in got)
+    schedule = pick("interconnect", ref and ref.schedule)
+    if schedule is None:
+        schedule = modules.interconnect.schedule(mapping)
+    upstream = upstream and same.get("interconnect", "interconnect" not in got)
+    storage = pick("storage", ref and ref.storage)
+    if storage is None:
+        storage = modules.storage.simulate(schedule, config.memory)
+    return mapping, schedule, storage
+
+
+def _checked_workload(
+    name: str,
+    loaded: dict[str, Any],
+    modules: Any,
+    config: Any,
+    expected: list[Any] | None,
+    limit: int | None,
+) -> tuple[dict[str, Any], dict[str, list[Any]], list[dict[str, Any]]]:
+    """The user's workload at the user's configuration, layer by layer, with the candidates in:
+    each layer's report columns; each candidate's own output on the reference's input compared
+    field by field with the reference's (a violation per differing layer); and, on a layer whose
+    columns miss ``expected``, which candidates alone (the other modules at the reference) move
+    which columns (the swap-one-at-a-time evidence the host blames by)."""
+    from simcoder.simulator.checks.compare import diff_fields
+    from simcoder.simulator.checks.probes import Probe
+    from simcoder.simulator.checks.runner import (
+        DIFFS_PER_CASE,
+        ReferenceOutputs,
+        _downstream_report,
+        _report,
+        own_output,
+    )
+    from simcoder.simulator.checks.violations import Violation
+
+    found: dict[str, list[Any]] = {k: [] for k, m in loaded.items() if m is not None}
+    blame: list[dict[str, Any]] = []
+    refs = ReferenceOutputs()
+    try:
+        layers = _workload_layers(name, limit)
+    except BaseException as exc:
+        return {"name": name, **_failure(exc), "layers": []}, found, blame
+    out = []
+    for i, layer in enumerate(layers):
+        probe = Probe(layer, config, "workload")
+        try:
+            ref = refs.get(probe)
+            refs._memo.clear()  # workload layers are large: keep none
+            got: dict[str, Any] = {}
+            same: dict[str, bool] = {}
+            for kind in found:
+                try:
+                    got[kind] = own_output(kind, loaded[kind], ref, probe) if ref else None
+                except Exception:
+                    got[kind] = None
+                if ref is None or got[kind] is None:
+                    continue
+                diffs = diff_fields(ref.of(kind), got[kind], kind)
+                same[kind] = not diffs
+                found[kind] += [
+                    Violation(
+                        f"workload.{d.path}", kind, f"{name} layer {layer.name}", d.expected, d.got
+                    )
+                    for d in diffs[:DIFFS_PER_CASE]
+                ]
+            mapping, schedule, storage = _assembled(probe, ref, got, same, modules)
+            report = _report(probe, mapping, schedule, storage)
+        except BaseException as exc:
+            entry = {"name": name, **_failure(exc), "layers": out}
+            return entry, found, blame
+        fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "layer"}
+        out.append({"name": layer.name, "fields": fields})
+        want = expected[i] if expected is not None and i < len(expected) else None
+        columns = _differing_columns(fields, want) if want is not None else []
+        if columns and ref is not None:
+            alone: dict[str, list[str]] = {}
+            for kind in found:
+                if got.get(kind) is None:
+                    alone[kind] = ["(crashed)"]
+                    continue
+                try:
+                    r = _downstream_report(kind, got[kind], ref, probe, refs.modules)
+                    f = {k: v for k, v in dataclasses.asdict(r).items() if k != "layer"}
+                    alone[kind] = _differing_columns(f, want)
+                except Exception as exc:
+                    alone[kind] = [f"(crashed: {type(exc).__name__})"]
+            blame.append(
+                {
+                    "workload": name,
+                    "layer": layer.name,
+                    "columns": columns,
+                    "own_output_differs": [k for k in found if same.get(k) is False],
+                    "alone": alone,
+                }
+            )
+    return {"name": name, "error": None, "traceback": None, "layers": out}, found, blame
+
+
+def _cross_check(loaded: dict[str, Any], evidence: dict[str, Any], refs: Any) -> None:
+    """Blame in pipeline order (issue 13, point 4): every case on which a later module failed
+    is also a case for each earlier module's own output, so a mapping bug that only a storage
+    counterexample shows is not left behind a repaired storage."""
+    from simcoder.simulator.checks.runner import check_case
+    from simcoder.simulator.registry import KINDS
+
+    order = [k for k in KINDS if evidence.get(k) is not None]
+    for i, later in enumerate(order):
+        for probe in evidence[later].failing_probes:
+            for earlier in order[:i]:
+                found = check_case(earlier, loaded[earlier], refs, probe)
+                if found:
+                    ev = evidence[earlier]
+                    ev.failing["cross"] = ev.failing.get("cross", 0) + 1
+                    ev.violations += [
+                        dataclasses.replace(v, check=f"cross.{v.check}") for v in found
+                    ]
 
 
 # (kind, the modules with the candidate in, layer, config, case name) -> violations
 CaseChecks = Callable[[str, Any, Any, Any, str], list[Any]]
 
 
+def _module_checks(
+    spec: dict[str, Any], loaded: dict[str, Any], result: dict[str, Any], config: Any
+) -> None:
+    """Each loaded candidate's checks on the grid, the spec's probes and random cases, sharing
+    one set of reference outputs; then the cross-check in pipeline order."""
+    from simcoder.simulator.checks.probes import probe_grid
+    from simcoder.simulator.checks.runner import ReferenceOutputs, check_module_evidence
+    from simcoder.simulator.checks.spec_probes import spec_probes
+
+    probes = probe_grid(spec.get("quick", True))
+    if config is not None:
+        layers = [x for w in spec.get("workloads", []) for x in _workload_layers(w, None)]
+        probes += spec_probes(config, layers)
+    refs = ReferenceOutputs()
+    evidence: dict[str, Any] = {}
+    for kind, module in loaded.items():
+        if module is None:
+            continue
+        record = result["modules"][kind]
+        try:
+            evidence[kind] = check_module_evidence(
+                kind,
+                module,
+                probes,
+                refs,
+                random_seed=int(spec.get("random_seed", 0)),
+                random_budget_s=float(spec.get("random_budget_s", 0.0)),
+                around=config,
+                random_max_cases=spec.get("random_max_cases"),
+            )
+        except BaseException as exc:
+            record |= _failure(exc) | {"failure": "checks"}
+    _cross_check(loaded, evidence, refs)
+    for kind, ev in evidence.items():
+        record = result["modules"][kind]
+        record["violations"] = [v.to_dict() for v in ev.violations]
+        record["evidence"] = ev.to_dict()
+    result["reference_outputs_computed"] = refs.computed
+
+
 def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str, Any]:
     """The job: load each candidate (``modules``: kind -> ``file.py:Attr``) and, with
-    ``checks``, run its module checks; run the named ``workloads`` at ``config`` with the
-    candidates in and, where they miss ``expected``, each candidate alone; run the ``cases``
-    (one layer each, with its own config) and ``case_checks`` on each, for every candidate.
-    A candidate that fails to import leaves the reference in its place, if the package has one;
-    otherwise nothing runs."""
-    from simcoder.simulator.checks import check_module
+    ``checks``, run its module checks (the grid, probes derived from ``config`` and the
+    workloads, ``random_budget_s`` seconds of random cases from ``random_seed``); run the
+    named ``workloads`` at ``config`` with the candidates in, every candidate's own output
+    compared with the reference's on each layer, and where a layer misses ``expected`` (per
+    workload, each layer's report columns) each candidate alone; run the ``cases`` (one layer
+    each, with its own config) and ``case_checks`` on each, for every candidate. A candidate
+    that fails to import leaves the reference in its place, if the package has one; otherwise
+    nothing runs."""
     from simcoder.simulator.compat.config_json import config_from_json
     from simcoder.simulator.types import Layer
 
@@ -168,26 +334,42 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
         "numpy": numpy.__version__,
         "modules": {},
         "workloads": [],
+        "blame": [],
         "runtime_s": 0.0,
     }
     loaded = {}
     for kind, target in spec.get("modules", {}).items():
         module, record = _load(kind, target)
-        if module is not None and spec.get("checks", True):
-            try:
-                found = check_module(kind, module, quick=spec.get("quick", True))
-                record["violations"] = [v.to_dict() for v in found]
-            except BaseException as exc:
-                record |= _failure(exc) | {"failure": "checks"}
         loaded[kind] = module
         result["modules"][kind] = record
+    config = config_from_json(spec["config"]) if "config" in spec else None
+    if spec.get("checks", True):
+        _module_checks(spec, loaded, result, config)
     modules = _modules(loaded)
     if modules is not None:
-        if "config" in spec:
-            config = config_from_json(spec["config"])
+        if config is not None:
             limit = spec.get("layer_limit")
-            result["workloads"] = [_workload(w, modules, config, limit) for w in spec["workloads"]]
-            result["isolated"] = _isolate(spec, result, modules, config)
+            expected = spec.get("expected") or {}
+            live = {k: m for k, m in loaded.items() if m is not None}
+            workload_started = time.perf_counter()
+            for w in spec["workloads"]:
+                entry, found, blame = _checked_workload(
+                    w, live, modules, config, expected.get(w), limit
+                )
+                result["workloads"].append(entry)
+                result["blame"] += blame
+                for kind, violations in found.items():
+                    record = result["modules"][kind]
+                    record["violations"] += [v.to_dict() for v in violations]
+                    if "evidence" in record:
+                        ev = record["evidence"]
+                        n = len(entry["layers"])
+                        ev["probes"]["workload"] = ev["probes"].get("workload", 0) + n
+                        if violations:
+                            ev["failing"]["workload"] = ev["failing"].get("workload", 0) + len(
+                                {v.case for v in violations}
+                            )
+            result["workload_seconds"] = round(time.perf_counter() - workload_started, 3)
         for case in spec.get("cases", []):
             layer, config = Layer(**case["layer"]), config_from_json(case["config"])
             entry = _entry(case["name"], functools.partial(_one_layer, layer, config, modules))
@@ -196,11 +378,11 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
                 continue
             for kind in (k for k, m in loaded.items() if m is not None):
                 try:
-                    found = case_checks(kind, modules, layer, config, case["name"])
+                    found_case = case_checks(kind, modules, layer, config, case["name"])
                 except BaseException as exc:
                     entry |= _failure(exc)
                     break
-                result["modules"][kind]["violations"] += [v.to_dict() for v in found]
+                result["modules"][kind]["violations"] += [v.to_dict() for v in found_case]
     result["runtime_s"] = time.perf_counter() - started
     return result
 

@@ -6,6 +6,7 @@ tool-calling model sees their JSON schema)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from langchain_core.tools import tool
 
@@ -25,7 +26,9 @@ def run_candidates(
     sandbox: str = "auto",
     timeout_s: float = 600,
     memory_mb: int = 4096,
-    expected: dict[str, list[int]] | None = None,
+    expected: dict[str, list[Any]] | None = None,
+    random_seed: int = 0,
+    random_budget_s: float = 0.0,
 ) -> ExecutionSummary:
     """Run candidate simulator modules (module kind -> Python file) in the sandbox: each
     module's checks, then the spec's workloads with all candidates swapped in. Returns a short
@@ -38,6 +41,8 @@ def run_candidates(
         sandbox,
         Limits(timeout_s=timeout_s, memory_mb=memory_mb),
         expected,
+        random_seed,
+        random_budget_s,
     )
 
 

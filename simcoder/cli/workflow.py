@@ -81,6 +81,8 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
             ),
             reference=args.reference if args.reference in MODES else "auto",
             approve=args.approve,
+            random_seed=args.seed,
+            random_budget_s=args.random_budget,
         )
     )
 
@@ -208,7 +210,7 @@ def cmd_judge(args: argparse.Namespace) -> int:
     """The executor and critic on modules a person wrote."""
     from simcoder.agents.critic import judge
     from simcoder.agents.executor import execute
-    from simcoder.agents.references import expected_cycles, reference_for
+    from simcoder.agents.references import expected_columns, reference_for
     from simcoder.agents.spec import MODULES, paper_spec, read_spec
     from simcoder.sandbox.types import Limits
 
@@ -238,7 +240,17 @@ def cmd_judge(args: argparse.Namespace) -> int:
         staged[kind] = str(dest)
     refs = {w: reference_for(spec, w) for w in spec.workloads}
     limits = Limits(timeout_s=600, memory_mb=4096)
-    summary = execute(run_dir, 1, spec, staged, args.sandbox, limits, expected_cycles(refs))
+    summary = execute(
+        run_dir,
+        1,
+        spec,
+        staged,
+        args.sandbox,
+        limits,
+        expected_columns(refs),
+        random_seed=args.seed,
+        random_budget_s=args.random_budget,
+    )
     verdict = judge(summary, list(candidates), refs)
     out = {
         "accept": verdict.accept,
@@ -279,6 +291,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "default: golden where it covers the spec, else simcoder",
     )
     g.add_argument("--max-rounds", type=int, default=3)
+    g.add_argument("--seed", type=int, default=0, help="seed of the random differential cases")
+    g.add_argument(
+        "--random-budget",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="random differential cases per module per round, in seconds (default 3)",
+    )
     g.add_argument(
         "--approve",
         action="store_true",
@@ -311,4 +331,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     c.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
     c.add_argument("-o", "--outdir")
     c.add_argument("--json", action="store_true")
+    c.add_argument("--seed", type=int, default=0, help="seed of the random differential cases")
+    c.add_argument(
+        "--random-budget",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="random differential cases per module, in seconds (default 3; 0: none)",
+    )
     c.set_defaults(func=cmd_judge)

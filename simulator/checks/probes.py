@@ -18,6 +18,7 @@ from simcoder.simulator.types import (
 class Probe:
     layer: Layer
     config: SimConfig
+    source: str = "grid"  # grid | spec | workload | random: where the critic's evidence came from
 
     @property
     def name(self) -> str:

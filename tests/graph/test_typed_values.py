@@ -54,7 +54,13 @@ def test_a_valid_document_comes_back_typed(tmp_path: Path) -> None:
     assert doc.modules["mapping"].failure is None
     # what exec_result.json holds is the document as the runner wrote it
     written = json.loads((tmp_path / "result.json").read_text())
-    assert _exec(doc).to_json()["result"] == {**written, "isolated": {}}
+    written["modules"]["mapping"]["evidence"] = None  # the defaults a document may leave out
+    assert _exec(doc).to_json()["result"] == {
+        **written,
+        "blame": [],
+        "workload_seconds": None,
+        "reference_outputs_computed": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -105,7 +111,8 @@ def test_the_summary_keeps_summary_json_and_round_trips_through_the_state() -> N
         "result_error",
         "modules",
         "workloads",
-        "isolated",
+        "blame",
+        "workload_seconds",
     ]
     assert state["status"] == "ok"
     assert state["modules"]["mapping"] == {
@@ -113,15 +120,16 @@ def test_the_summary_keeps_summary_json_and_round_trips_through_the_state() -> N
         "traceback": "",
         "violations": ["c on k: expected 1, got 2"],
         "violation_count": 1,
+        "evidence": None,
     }
-    assert state["workloads"] == {"w": {"error": None, "layers": [["conv1", 120]]}}
+    assert state["workloads"]["w"]["layers"] == [["conv1", 120]]
     assert json.loads(json.dumps(state)) == state  # plain JSON, as the checkpointer stores it
     assert ExecutionSummary.from_state(state) == summary
 
 
 def test_a_failed_run_has_an_empty_summary() -> None:
     summary = ExecutionSummary.of(1, _exec(None, ExecStatus.TIMEOUT))
-    assert summary.modules == {} and summary.workloads == {} and summary.isolated == {}
+    assert summary.modules == {} and summary.workloads == {} and summary.blame == ()
     verdict = judge(summary, ["mapping"], {})
     assert not verdict.accept and verdict.blame == "mapping"
     assert "status timeout" in verdict.feedback
@@ -136,7 +144,7 @@ def test_the_critic_is_typed_end_to_end() -> None:
     assert isinstance(verdict, Verdict)
     assert verdict == judge(summary, ["mapping"], refs)
     assert not verdict.accept and verdict.blame == "mapping" and verdict.passing == ("mapping",)
-    assert "layer conv1: 120 cycles, reference 121" in verdict.feedback
+    assert "layer conv1: total_cycles 120, reference 121" in verdict.feedback
     assert Verdict.from_state(verdict.to_state()) == verdict
     same = {"w": Reference("test", (("conv1", 120),))}
     assert judge(summary, ["mapping"], same).accept

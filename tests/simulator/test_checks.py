@@ -51,11 +51,14 @@ class Crashes(ReferenceMapping):
 @pytest.mark.parametrize(
     ("kind", "module", "check", "quick"),
     [
-        ("mapping", HalfEfficiency(), "differential.mapping_efficiency_pct", True),
-        ("interconnect", LateFolds(), "differential.total_cycles", True),
-        ("storage", DistinctWordsOnly(), "differential.ifmap_dram_reads", True),
+        ("mapping", HalfEfficiency(), "column.mapping_efficiency_pct", True),
+        ("mapping", HalfEfficiency(), "differential.mapping.mapping_efficiency", True),
+        ("interconnect", LateFolds(), "column.total_cycles", True),
+        ("interconnect", LateFolds(), "differential.interconnect.fold_cycles[0]", True),
+        ("storage", DistinctWordsOnly(), "column.ifmap_dram_reads", True),
+        ("storage", DistinctWordsOnly(), "differential.storage.ifmap_dram.words", True),
         pytest.param(  # the full probe grid: minutes of reference storage
-            "storage", DistinctWordsOnly(), "differential.ifmap_dram_reads", False,
+            "storage", DistinctWordsOnly(), "column.ifmap_dram_reads", False,
             marks=pytest.mark.slow,
         ),
         ("mapping", Crashes(), "crash", True),
