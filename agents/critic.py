@@ -72,7 +72,7 @@ def _columns_of_layer(got: WorkloadCycles, i: int) -> dict[str, int | float]:
     return {"total_cycles": got.layers[i][1]}
 
 
-def _column_mismatches(
+def column_mismatches(
     workloads: dict[str, WorkloadCycles], refs: dict[str, Reference]
 ) -> list[str]:
     """Every report column the reference vouches for, on every layer of every workload."""
@@ -107,9 +107,20 @@ def compared_line(summary: ExecutionSummary, refs: dict[str, Reference]) -> str:
 
 
 def _reject(
-    blame: str | None, feedback: str, passing: tuple[str, ...] = (), **evidence: Any
+    blame: str | None,
+    feedback: str,
+    passing: tuple[str, ...],
+    evidence: dict[str, str],
+    compared: str,
 ) -> Verdict:
-    return Verdict(accept=False, blame=blame, feedback=feedback, passing=passing, **evidence)
+    return Verdict(
+        accept=False,
+        blame=blame,
+        feedback=feedback,
+        passing=passing,
+        evidence=evidence,
+        compared=compared,
+    )
 
 
 def _workload_blame(summary: ExecutionSummary, order: list[str]) -> tuple[str | None, str]:
@@ -134,20 +145,20 @@ def _workload_blame(summary: ExecutionSummary, order: list[str]) -> tuple[str | 
 
 def judge(summary: ExecutionSummary, generated: list[str], refs: dict[str, Reference]) -> Verdict:
     order = [m for m in MODULES if m in generated]
-    evidence = {
-        "evidence": {m: evidence_line(summary.modules.get(m)) for m in order},
-        "compared": compared_line(summary, refs),
-    }
+    evidence = {m: evidence_line(summary.modules.get(m)) for m in order}
+    compared = compared_line(summary, refs)
     if summary.status is not ExecStatus.OK:
         why = summary.result_error or summary.stderr_tail[-800:]
         return _reject(
             order[0] if order else None,
             f"the sandbox run ended with status {summary.status.value}: {why}",
-            **evidence,
+            (),
+            evidence,
+            compared,
         )
     failures = {m: _module_failure(summary.modules.get(m)) for m in order}
     passing = tuple(m for m in order if failures[m] is None)
-    mismatches = _column_mismatches(summary.workloads, refs)
+    mismatches = column_mismatches(summary.workloads, refs)
     on_workloads = (
         f"\n\nOn the user's workloads {len(mismatches)} report value(s) differ, e.g.:\n"
         + "\n".join(mismatches[:4])
@@ -156,7 +167,7 @@ def judge(summary: ExecutionSummary, generated: list[str], refs: dict[str, Refer
     )
     for m in order:
         if failures[m] is not None:
-            return _reject(m, str(failures[m]) + on_workloads, passing, **evidence)
+            return _reject(m, str(failures[m]) + on_workloads, passing, evidence, compared)
     if mismatches:
         blame, why = _workload_blame(summary, order)
         return _reject(
@@ -166,7 +177,8 @@ def judge(summary: ExecutionSummary, generated: list[str], refs: dict[str, Refer
             + ":\n"
             + "\n".join(mismatches[:10]),
             passing,
-            **evidence,
+            evidence,
+            compared,
         )
     return Verdict(
         accept=True,
@@ -174,5 +186,6 @@ def judge(summary: ExecutionSummary, generated: list[str], refs: dict[str, Refer
         feedback="every check passes and every report column equals the reference on every "
         "workload",
         passing=passing,
-        **evidence,
+        evidence=evidence,
+        compared=compared,
     )

@@ -82,6 +82,25 @@ def _chart(rows: list[tuple[str, str, int, int | None]]) -> str:
     )
 
 
+def evidence_section(summary: ExecutionSummary, refs: dict[str, Reference]) -> list[str]:
+    """What the last verdict rests on, per module: the probes (fixed grid, derived from the
+    spec, the user's workload layers), the random cases and their seed, what failed, and how
+    long the checks took; then which workloads and columns the final comparison covered."""
+    from simcoder.agents.critic import column_mismatches, compared_line, evidence_line
+
+    rows = [[m, evidence_line(summary.modules.get(m))] for m in MODULES if m in summary.modules]
+    differ = column_mismatches(summary.workloads, refs)
+    return [
+        "## Evidence (last sandbox run)",
+        "",
+        *md_table(["module", "what its checks looked at"], rows),
+        "",
+        compared_line(summary, refs)
+        + (f": {len(differ)} value(s) differ." if differ else ": every value equal."),
+        "",
+    ]
+
+
 def write_outputs(
     run_dir: Path,
     spec: AcceleratorSpec,
@@ -122,6 +141,7 @@ def write_outputs(
             if (rec := state["modules"].get(m))
         ],
     )
+    lines += ["", *evidence_section(summary, refs)]
     layers = md_table(
         ["workload", "layer", "reference cycles", "generated cycles", "error %"],
         [

@@ -191,7 +191,7 @@ def _checked_workload(
         layers = _workload_layers(name, limit)
     except BaseException as exc:
         return {"name": name, **_failure(exc), "layers": []}, found, blame
-    out = []
+    out: list[dict[str, Any]] = []
     for i, layer in enumerate(layers):
         probe = Probe(layer, config, "workload")
         try:

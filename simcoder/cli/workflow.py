@@ -259,13 +259,16 @@ def cmd_judge(args: argparse.Namespace) -> int:
         "passing": list(verdict.passing),
         "sandbox": summary.backend,
         "references": {w: r.source for w, r in refs.items()},
+        "evidence": verdict.evidence,
+        "compared": verdict.compared,
     }
+    evidence = "".join(f"\n  {m}: {line}" for m, line in verdict.evidence.items())
     print(
         json.dumps(out, indent=2)
         if args.json
         else f"verdict: {'accept' if verdict.accept else 'reject'}"
         + (f"; blame: {verdict.blame}" if verdict.blame else "")
-        + f"\n{verdict.feedback}"
+        + f"\n{verdict.feedback}\nevidence:{evidence}\n  {verdict.compared}"
     )
     return 0 if verdict.accept else 1
 

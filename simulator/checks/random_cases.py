@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from simcoder.simulator.checks.probes import Probe
 from simcoder.simulator.types import (
@@ -98,7 +99,7 @@ def _smaller(p: Probe) -> Iterator[Probe]:
     """Probes one step smaller than ``p`` (layer dimensions, array, SRAMs, bandwidth)."""
     x, a, m = p.layer, p.config.array, p.config.memory
 
-    def layer(**kw: int) -> Layer | None:
+    def layer(**kw: Any) -> Layer | None:
         try:
             return dataclasses.replace(x, **kw)
         except ValueError:

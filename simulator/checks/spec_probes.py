@@ -137,14 +137,16 @@ def scaled_memories(m: MemoryConfig, cols: int) -> list[MemoryConfig]:
     sizes = (m.ifmap_sram_kib, m.filter_sram_kib, m.ofmap_sram_kib)
     k = max(sizes) / 2
     small = tuple(max(1, math.ceil(s / k)) for s in sizes) if k > 1 else sizes
-    out = [m, dataclasses.replace(m, **dict(zip(_SRAM_FIELDS, small, strict=True)))]
+    out = [
+        m,
+        dataclasses.replace(
+            m, ifmap_sram_kib=small[0], filter_sram_kib=small[1], ofmap_sram_kib=small[2]
+        ),
+    ]
     if m.bandwidth_mode is BandwidthMode.USER:
         for bw in (max(1, cols // 2), 2 * cols + 1):
             out.append(_with_bandwidth(out[1], bw))
     return out
-
-
-_SRAM_FIELDS = ("ifmap_sram_kib", "filter_sram_kib", "ofmap_sram_kib")
 
 
 def _with_bandwidth(m: MemoryConfig, bw: int) -> MemoryConfig:
