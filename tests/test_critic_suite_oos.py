@@ -119,7 +119,7 @@ def _random_memory(rng: random.Random) -> MemoryConfig:
     )
 
 
-def _cases(n: int = 48, seed: int = 20240601) -> list[tuple[Layer, SimConfig]]:
+def _cases(n: int = 60, seed: int = 20240601) -> list[tuple[Layer, SimConfig]]:
     rng = random.Random(seed)
     sizes = [1, 2, 3, 4, 5, 8, 16, 32]
     out: list[tuple[Layer, SimConfig]] = []
