@@ -19,7 +19,7 @@ def _requests(block, cycles):  # type: ignore[no-untyped-def]
 class Module:
     def schedule(self, mapping):  # type: ignore[no-untyped-def]
         R, C, T = mapping.array.rows, mapping.array.cols, mapping.t
-        A, B, O = mapping.ifmap_addresses, mapping.filter_addresses, mapping.ofmap_addresses
+        A, B, Om = mapping.ifmap_addresses, mapping.filter_addresses, mapping.ofmap_addresses
         df = mapping.array.dataflow
         L = T + R + C - 2 if df is Dataflow.OUTPUT_STATIONARY else 2 * R + C + T - 2
         Lc = L if df is Dataflow.OUTPUT_STATIONARY else L + C - 1
@@ -34,19 +34,19 @@ class Module:
                 blocks = {
                     "i": (A[np.ix_(rr, np.arange(T))].T, 0),
                     "f": (B[np.ix_(np.arange(T), cc)], 0),
-                    "o": (O[np.ix_(rr[::-1], cc)], T - 1 + R - fold.rows_used),
+                    "o": (Om[np.ix_(rr[::-1], cc)], T - 1 + R - fold.rows_used),
                 }
             elif df is Dataflow.WEIGHT_STATIONARY:
                 blocks = {
                     "i": (A[np.ix_(np.arange(T), rr)], R),
                     "f": (B[np.ix_(rr, cc)], None),
-                    "o": (O[np.ix_(np.arange(T), cc)], 2 * R - 1),
+                    "o": (Om[np.ix_(np.arange(T), cc)], 2 * R - 1),
                 }
             else:
                 blocks = {
                     "i": (A[np.ix_(cc, rr)].T, None),
                     "f": (B[np.ix_(rr, np.arange(T))].T, R),
-                    "o": (O[np.ix_(cc, np.arange(T))].T, 2 * R - 1),
+                    "o": (Om[np.ix_(cc, np.arange(T))].T, 2 * R - 1),
                 }
             for key, (block, base) in blocks.items():
                 h, w = block.shape

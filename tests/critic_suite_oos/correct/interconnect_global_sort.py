@@ -52,7 +52,7 @@ def _stack(blocks, width):  # type: ignore[no-untyped-def]
 class Module:
     def schedule(self, mapping):  # type: ignore[no-untyped-def]
         R, C, T = mapping.array.rows, mapping.array.cols, mapping.t
-        A, B, O = mapping.ifmap_addresses, mapping.filter_addresses, mapping.ofmap_addresses
+        A, B, Om = mapping.ifmap_addresses, mapping.filter_addresses, mapping.ofmap_addresses
         df = mapping.array.dataflow
         os_df = df is Dataflow.OUTPUT_STATIONARY
         L = T + R + C - 2 if os_df else 2 * R + C + T - 2
@@ -66,19 +66,19 @@ class Module:
                 blocks = (
                     _skewed(A[r0:r1].T, st),
                     _skewed(B[:, c0:c1], st),
-                    _skewed(O[r0:r1, c0:c1][::-1], st + T - 1 + R - f.rows_used),
+                    _skewed(Om[r0:r1, c0:c1][::-1], st + T - 1 + R - f.rows_used),
                 )
             elif df is Dataflow.WEIGHT_STATIONARY:
                 blocks = (
                     _skewed(A[:, r0:r1], st + R),
                     _stationary(B[r0:r1, c0:c1], st, R),
-                    _skewed(O[:, c0:c1], st + 2 * R - 1),
+                    _skewed(Om[:, c0:c1], st + 2 * R - 1),
                 )
             else:
                 blocks = (
                     _stationary(A[c0:c1, r0:r1].T, st, R),
                     _skewed(B[r0:r1].T, st + R),
-                    _skewed(O[c0:c1].T, st + 2 * R - 1),
+                    _skewed(Om[c0:c1].T, st + 2 * R - 1),
                 )
             for part, blk in zip(parts, blocks, strict=True):
                 part.append(blk)

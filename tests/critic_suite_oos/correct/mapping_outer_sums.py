@@ -5,6 +5,7 @@ import numpy as np
 
 from simcoder.simulator.contracts import Fold, Mapping
 
+
 class Module:
     def map(self, layer, array):  # type: ignore[no-untyped-def]
         C, W, S = layer.channels, layer.ifmap_w, layer.filter_w
@@ -34,6 +35,4 @@ class Module:
             for fr in range(nr)
         )
         eff = sum(f.rows_used * f.cols_used / (array.rows * array.cols) for f in folds) / (nr * nc)
-        return Mapping(
-            layer, array, sr, sc, t, folds, eff, np.where(ok, addr, -1), filt, ofmap
-        )
+        return Mapping(layer, array, sr, sc, t, folds, eff, np.where(ok, addr, -1), filt, ofmap)

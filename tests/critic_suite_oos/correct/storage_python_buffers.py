@@ -2,6 +2,7 @@
 lines, the read buffers' epochs with a set of the epoch's words); USER mode is the reference's."""
 
 from collections import deque
+from itertools import pairwise
 
 import numpy as np
 
@@ -76,7 +77,7 @@ def _read_buffer(cycles, addresses, kib, issue):  # type: ignore[no-untyped-def]
     if not events:
         sets = _ceil(fetched, set_words)
         return DramAccess(-_ceil(sets * set_words, 10), -1, fetched)
-    if any(x == y for x, y in zip(events, events[1:], strict=False)):
+    if any(x == y for x, y in pairwise(events)):
         raise ScaleSimFailure("two read-buffer epochs end in the same cycle")
     return DramAccess(issue(int(cycles[0])) - _ceil(epoch, 10), events[-1] + 1, fetched)
 
@@ -113,7 +114,9 @@ class Module:
             earlier = [t for r, t in zip(stall_rows, stall_totals, strict=True) if r < row]
             return row + (earlier[-1] if earlier else 0)
 
-        ifmap = _read_buffer(schedule.ifmap.cycles, schedule.ifmap.addresses, memory.ifmap_sram_kib, issue)
+        ifmap = _read_buffer(
+            schedule.ifmap.cycles, schedule.ifmap.addresses, memory.ifmap_sram_kib, issue
+        )
         filt = _read_buffer(
             schedule.filter.cycles, schedule.filter.addresses, memory.filter_sram_kib, issue
         )

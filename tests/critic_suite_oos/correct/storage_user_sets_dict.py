@@ -126,10 +126,8 @@ class Module(ReferenceStorage):
             served_f[row] = cycle + of
             stall += max(oi - 1, of - 1, out - cycle)
         last_row = schedule.demand_cycles - 1
-        if memory.corrected or max(writes) != last_row:
-            total = last_row + stall
-        else:
-            total = outs[-1]
+        last_row_writes = max(writes) == last_row
+        total = outs[-1] if last_row_writes and not memory.corrected else last_row + stall
         buffer.drain_all(total)
         i_dram, f_dram = ifm.dram(), flt.dram()
         o_dram = DramAccess(buffer.first_drain_cycle, buffer.last_drain_cycle, buffer.dram_words)

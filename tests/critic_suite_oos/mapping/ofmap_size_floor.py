@@ -23,10 +23,12 @@ class Module:
         ir, ic = orow * layer.stride, ocol * layer.stride
         fr, rest = np.divmod(k, layer.filter_w * layer.channels)
         fc, ch = np.divmod(rest, layer.channels)
-        a = ((ir * layer.ifmap_w + ic) * layer.channels) + ((fr * layer.ifmap_w + fc) * layer.channels + ch)
+        a = ((ir * layer.ifmap_w + ic) * layer.channels) + (
+            (fr * layer.ifmap_w + fc) * layer.channels + ch
+        )
         valid = (ir + fr < layer.ifmap_h) & (ic + fc < layer.ifmap_w)
         a = np.where(valid, a + IFMAP_OFFSET, -1).astype(np.int64)
-        b = (np.arange(n_count)[None, :] * k_count + np.arange(k_count)[:, None] + FILTER_OFFSET)
+        b = np.arange(n_count)[None, :] * k_count + np.arange(k_count)[:, None] + FILTER_OFFSET
         o = np.arange(p_count)[:, None] * n_count + np.arange(n_count)[None, :] + OFMAP_OFFSET
         if array.dataflow is Dataflow.OUTPUT_STATIONARY:
             sr, sc, t = p_count, n_count, k_count
@@ -36,9 +38,7 @@ class Module:
             sr, sc, t = k_count, p_count, n_count
         fl = folds(sr, sc, array)
         eff = sum(x.rows_used * x.cols_used / array.num_pes for x in fl) / len(fl)
-        return Mapping(
-            layer, array, sr, sc, t, fl, eff, a, b.astype(np.int64), o.astype(np.int64)
-        )
+        return Mapping(layer, array, sr, sc, t, fl, eff, a, b.astype(np.int64), o.astype(np.int64))
 
 
 WITNESS = {

@@ -18,9 +18,17 @@ class Module(ReferenceMapping):
         col_folds = -(-m.sc // array.cols)
         out = []
         for fc in range(col_folds):
-            cu = m.sc % array.cols if fc == col_folds - 1 and col_folds > 1 else min(array.cols, m.sc)
+            cu = (
+                m.sc % array.cols
+                if fc == col_folds - 1 and col_folds > 1
+                else min(array.cols, m.sc)
+            )
             for fr in range(row_folds):
-                ru = m.sr % array.rows if fr == row_folds - 1 and row_folds > 1 else min(array.rows, m.sr)
+                ru = (
+                    m.sr % array.rows
+                    if fr == row_folds - 1 and row_folds > 1
+                    else min(array.rows, m.sr)
+                )
                 out.append(Fold(len(out), fr, fc, ru, cu))
         eff = sum(f.rows_used * f.cols_used for f in out) / array.num_pes / len(out)
         return dataclasses.replace(m, folds=tuple(out), mapping_efficiency=eff)

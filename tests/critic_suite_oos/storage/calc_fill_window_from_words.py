@@ -24,7 +24,6 @@ def _read_dram(stream, kib, clock):  # type: ignore[no-untyped-def]
     events = clock.cycle(stream.cycles[walk.epoch_end_positions])
     first = int(clock.cycle(stream.cycles[:1])[0])
     if len(events) == 0:
-        sets = -(-walk.fetched_words // set_words)
         fill = -(-walk.fetched_words // 10)
         return DramAccess(-fill, -1, walk.fetched_words)
     if np.any(events[1:] == events[:-1]):
@@ -73,24 +72,7 @@ class Module(ReferenceStorage):
 
 
 WITNESS = {
-    "layer": [
-        "conv",
-        14,
-        14,
-        3,
-        3,
-        16,
-        32,
-        1
-    ],
-    "array": [
-        32,
-        32,
-        "os"
-    ],
-    "memory": {
-        "ifmap_sram_kib": 64,
-        "filter_sram_kib": 64,
-        "ofmap_sram_kib": 64
-    }
+    "layer": ["conv", 14, 14, 3, 3, 16, 32, 1],
+    "array": [32, 32, "os"],
+    "memory": {"ifmap_sram_kib": 64, "filter_sram_kib": 64, "ofmap_sram_kib": 64},
 }

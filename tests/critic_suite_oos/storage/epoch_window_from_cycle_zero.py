@@ -23,14 +23,13 @@ def _read_dram(stream, kib, clock):  # type: ignore[no-untyped-def]
     set_words = size_words // 100
     walk = walk_epochs(stream.addresses, 50 * set_words)
     events = clock.cycle(stream.cycles[walk.epoch_end_positions])
-    first = int(clock.cycle(stream.cycles[:1])[0])
     if len(events) == 0:
         sets = -(-walk.fetched_words // set_words)
         fill = -(-(sets * set_words) // 10)
         return DramAccess(-fill, -1, walk.fetched_words)
     if np.any(events[1:] == events[:-1]):
         raise ScaleSimFailure("two read-buffer epochs end in the same cycle")
-    start = -(-(-(50 * set_words) // 10))
+    start = -(-(50 * set_words) // 10) * -1  # the first fill ends at cycle -1
     return DramAccess(start, int(events[-1]) + 1, walk.fetched_words)
 
 
@@ -74,24 +73,7 @@ class Module(ReferenceStorage):
 
 
 WITNESS = {
-    "layer": [
-        "conv",
-        16,
-        16,
-        3,
-        3,
-        16,
-        32,
-        1
-    ],
-    "array": [
-        32,
-        32,
-        "ws"
-    ],
-    "memory": {
-        "ifmap_sram_kib": 4,
-        "filter_sram_kib": 64,
-        "ofmap_sram_kib": 64
-    }
+    "layer": ["conv", 16, 16, 3, 3, 16, 32, 1],
+    "array": [32, 32, "ws"],
+    "memory": {"ifmap_sram_kib": 4, "filter_sram_kib": 64, "ofmap_sram_kib": 64},
 }

@@ -74,24 +74,7 @@ class Module(ReferenceStorage):
 
 
 WITNESS = {
-    "layer": [
-        "conv",
-        8,
-        8,
-        3,
-        3,
-        4,
-        8,
-        1
-    ],
-    "array": [
-        8,
-        8,
-        "os"
-    ],
-    "memory": {
-        "ifmap_sram_kib": 64,
-        "filter_sram_kib": 64,
-        "ofmap_sram_kib": 64
-    }
+    "layer": ["conv", 8, 8, 3, 3, 4, 8, 1],
+    "array": [8, 8, "os"],
+    "memory": {"ifmap_sram_kib": 64, "filter_sram_kib": 64, "ofmap_sram_kib": 64},
 }

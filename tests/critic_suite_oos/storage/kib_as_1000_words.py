@@ -72,24 +72,7 @@ class Module(ReferenceStorage):
 
 
 WITNESS = {
-    "layer": [
-        "conv",
-        14,
-        14,
-        3,
-        3,
-        16,
-        32,
-        1
-    ],
-    "array": [
-        32,
-        32,
-        "os"
-    ],
-    "memory": {
-        "ifmap_sram_kib": 64,
-        "filter_sram_kib": 64,
-        "ofmap_sram_kib": 64
-    }
+    "layer": ["conv", 14, 14, 3, 3, 16, 32, 1],
+    "array": [32, 32, "os"],
+    "memory": {"ifmap_sram_kib": 64, "filter_sram_kib": 64, "ofmap_sram_kib": 64},
 }

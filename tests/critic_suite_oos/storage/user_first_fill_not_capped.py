@@ -37,7 +37,10 @@ def _user_mode(schedule, memory):  # type: ignore[no-untyped-def]
         memory.filter_sram_bank_words_per_cycle,
         memory,
     )
-    clocks = PrefetchClock(ifmap_plan, memory.corrected), PrefetchClock(filter_plan, memory.corrected)
+    clocks = (
+        PrefetchClock(ifmap_plan, memory.corrected),
+        PrefetchClock(filter_plan, memory.corrected),
+    )
     write_rows, write_counts = np.unique(schedule.ofmap.cycles, return_counts=True)
     writes = dict(zip(write_rows.tolist(), write_counts.tolist(), strict=True))
     buffer = WriteBufferState(memory.ofmap_sram_kib * 1024, memory.ofmap_dram_words_per_cycle)
@@ -93,21 +96,8 @@ class Module(ReferenceStorage):
 
 
 WITNESS = {
-    "layer": [
-        "conv",
-        14,
-        14,
-        3,
-        3,
-        16,
-        32,
-        1
-    ],
-    "array": [
-        32,
-        32,
-        "ws"
-    ],
+    "layer": ["conv", 14, 14, 3, 3, 16, 32, 1],
+    "array": [32, 32, "ws"],
     "memory": {
         "ifmap_sram_kib": 512,
         "filter_sram_kib": 512,
@@ -115,6 +105,6 @@ WITNESS = {
         "bandwidth_mode": "USER",
         "ofmap_dram_words_per_cycle": 16,
         "ifmap_sram_bank_words_per_cycle": 16,
-        "filter_sram_bank_words_per_cycle": 16
-    }
+        "filter_sram_bank_words_per_cycle": 16,
+    },
 }

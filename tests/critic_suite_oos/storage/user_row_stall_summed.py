@@ -34,7 +34,10 @@ def _user_mode(schedule, memory):  # type: ignore[no-untyped-def]
         memory.filter_sram_bank_words_per_cycle,
         memory,
     )
-    clocks = PrefetchClock(ifmap_plan, memory.corrected), PrefetchClock(filter_plan, memory.corrected)
+    clocks = (
+        PrefetchClock(ifmap_plan, memory.corrected),
+        PrefetchClock(filter_plan, memory.corrected),
+    )
     write_rows, write_counts = np.unique(schedule.ofmap.cycles, return_counts=True)
     writes = dict(zip(write_rows.tolist(), write_counts.tolist(), strict=True))
     buffer = WriteBufferState(memory.ofmap_sram_kib * 1024, memory.ofmap_dram_words_per_cycle)
@@ -90,21 +93,8 @@ class Module(ReferenceStorage):
 
 
 WITNESS = {
-    "layer": [
-        "conv",
-        16,
-        16,
-        3,
-        3,
-        16,
-        32,
-        1
-    ],
-    "array": [
-        16,
-        16,
-        "os"
-    ],
+    "layer": ["conv", 16, 16, 3, 3, 16, 32, 1],
+    "array": [16, 16, "os"],
     "memory": {
         "ifmap_sram_kib": 2,
         "filter_sram_kib": 2,
@@ -112,6 +102,6 @@ WITNESS = {
         "bandwidth_mode": "USER",
         "ofmap_dram_words_per_cycle": 16,
         "ifmap_sram_bank_words_per_cycle": 4,
-        "filter_sram_bank_words_per_cycle": 4
-    }
+        "filter_sram_bank_words_per_cycle": 4,
+    },
 }
