@@ -1,9 +1,9 @@
 """The OS filter prefetch order pads each column-fold block to the array rows instead of the
 array columns (the ifmap's width copied to the filter).
 
-Only USER-mode storage reads the fetch orders. Exposed by: OS layers in USER bandwidth mode on
-non-square arrays (taller than wide: extra -1 padding per line; wider than tall: np.pad fails);
-square arrays and CALC mode are right.
+Only USER-mode storage reads the fetch orders. Exposed by: OS layers on non-square arrays:
+taller than wide, extra -1 padding per line changes USER-mode prefetches (CALC mode is right);
+wider than tall, np.pad fails in either mode. Square arrays are right.
 """
 
 import dataclasses
