@@ -129,35 +129,7 @@ def _differing_columns(fields: dict[str, Any], want: Any) -> list[str]:
     return [k for k, v in want.items() if k in fields and not same_number(v, fields[k])]
 
 
-def _assembled(
-    probe: Any, ref: Any, got: dict[str, Any], same: dict[str, bool], modules: Any
-) -> tuple[Any, Any, Any]:
-    """The assembled simulator's outputs on one layer, stage by stage: a stage whose input
-    equals the reference's gives its own output (``got``, already computed on the reference's
-    input) or, when it is not a candidate, the reference's; any other stage runs again on the
-    assembled input."""
-    layer, config = probe.layer, probe.config
-    upstream = ref is not None
-
-    def pick(kind: str, ref_value: Any) -> Any | None:
-        if upstream and kind not in got:
-            return ref_value
-        if upstream and got[kind] is not None:
-            return got[kind]
-        return None
-
-    mapping = pick("mapping", ref and ref.mapping)
-    if mapping is None:
-        mapping = modules.mapping.map(layer, config.array)
-    upstream = upstream and same.get("mapping", "mapping" not in got)
-    schedule = pick("interconnect", ref and ref.schedule)
-    if schedule is None:
-        schedule = modules.interconnect.schedule(mapping)
-    upstream = upstream and same.get("interconnect", "interconnect" not in got)
-    storage = pick("storage", ref and ref.storage)
-    if storage is None:
-        storage = modules.storage.simulate(schedule, config.memory)
-    return mapping, schedule, storage
+BLAMED_LAYERS = 3  # failing layers per workload whose candidates are run alone
 
 
 def _checked_workload(
@@ -168,82 +140,60 @@ def _checked_workload(
     expected: list[Any] | None,
     limit: int | None,
 ) -> tuple[dict[str, Any], dict[str, list[Any]], list[dict[str, Any]]]:
-    """The user's workload at the user's configuration, layer by layer, with the candidates in:
-    each layer's report columns; each candidate's own output on the reference's input compared
-    field by field with the reference's (a violation per differing layer); and, on a layer whose
-    columns miss ``expected``, which candidates alone (the other modules at the reference) move
-    which columns (the swap-one-at-a-time evidence the host blames by)."""
-    from simcoder.simulator.checks.compare import diff_fields
-    from simcoder.simulator.checks.probes import Probe
-    from simcoder.simulator.checks.runner import (
-        DIFFS_PER_CASE,
-        ReferenceOutputs,
-        _downstream_report,
-        _report,
-        own_output,
-    )
+    """The user's workload at the user's configuration, layer by layer, with the candidates in
+    (``simulator.checks.staged``): each layer's report columns; each candidate's own output on
+    the reference's input compared field by field with the reference's (a violation per
+    differing layer); and, on a layer whose columns miss ``expected``, which candidates alone
+    (the other modules at the reference) move which columns (the swap-one-at-a-time evidence the
+    host blames by)."""
+    from simcoder.simulator.checks.runner import DIFFS_PER_CASE
+    from simcoder.simulator.checks.staged import alone_report, run_staged
     from simcoder.simulator.checks.violations import Violation
+    from simcoder.simulator.engine import Modules
 
-    found: dict[str, list[Any]] = {k: [] for k, m in loaded.items() if m is not None}
+    found: dict[str, list[Any]] = {k: [] for k in loaded}
     blame: list[dict[str, Any]] = []
-    refs = ReferenceOutputs()
+    reference = Modules.load()
     try:
         layers = _workload_layers(name, limit)
     except BaseException as exc:
         return {"name": name, **_failure(exc), "layers": []}, found, blame
     out: list[dict[str, Any]] = []
     for i, layer in enumerate(layers):
-        probe = Probe(layer, config, "workload")
         try:
-            ref = refs.get(probe)
-            refs._memo.clear()  # workload layers are large: keep none
-            got: dict[str, Any] = {}
-            same: dict[str, bool] = {}
-            for kind in found:
-                try:
-                    got[kind] = own_output(kind, loaded[kind], ref, probe) if ref else None
-                except Exception:
-                    got[kind] = None
-                if ref is None or got[kind] is None:
-                    continue
-                diffs = diff_fields(ref.of(kind), got[kind], kind)
-                same[kind] = not diffs
-                found[kind] += [
-                    Violation(
-                        f"workload.{d.path}", kind, f"{name} layer {layer.name}", d.expected, d.got
-                    )
-                    for d in diffs[:DIFFS_PER_CASE]
-                ]
-            mapping, schedule, storage = _assembled(probe, ref, got, same, modules)
-            report = _report(probe, mapping, schedule, storage)
+            staged = run_staged(layer, config, loaded, reference)
         except BaseException as exc:
-            entry = {"name": name, **_failure(exc), "layers": out}
-            return entry, found, blame
-        fields = {k: v for k, v in dataclasses.asdict(report).items() if k != "layer"}
+            return {"name": name, **_failure(exc), "layers": out}, found, blame
+        case = f"{name} layer {layer.name}"
+        for kind, diffs in staged.diffs.items():
+            found[kind] += [
+                Violation(f"workload.{d.path}", kind, case, d.expected, d.got)
+                for d in (diffs or [])[:DIFFS_PER_CASE]
+            ]
+        fields = {k: v for k, v in dataclasses.asdict(staged.report).items() if k != "layer"}
         out.append({"name": layer.name, "fields": fields})
         want = expected[i] if expected is not None and i < len(expected) else None
         columns = _differing_columns(fields, want) if want is not None else []
-        if columns and ref is not None:
-            alone: dict[str, list[str]] = {}
-            for kind in found:
-                if got.get(kind) is None:
-                    alone[kind] = ["(crashed)"]
-                    continue
-                try:
-                    r = _downstream_report(kind, got[kind], ref, probe, refs.modules)
-                    f = {k: v for k, v in dataclasses.asdict(r).items() if k != "layer"}
-                    alone[kind] = _differing_columns(f, want)
-                except Exception as exc:
-                    alone[kind] = [f"(crashed: {type(exc).__name__})"]
-            blame.append(
-                {
-                    "workload": name,
-                    "layer": layer.name,
-                    "columns": columns,
-                    "own_output_differs": [k for k in found if same.get(k) is False],
-                    "alone": alone,
-                }
-            )
+        if not columns or sum(b["workload"] == name for b in blame) >= BLAMED_LAYERS:
+            continue
+        alone: dict[str, list[str]] = {}
+        for kind, module in loaded.items():
+            try:
+                r = alone_report(layer, config, kind, module, reference)
+                alone[kind] = _differing_columns(
+                    {k: v for k, v in dataclasses.asdict(r).items() if k != "layer"}, want
+                )
+            except Exception as exc:
+                alone[kind] = [f"(raised {type(exc).__name__})"]
+        blame.append(
+            {
+                "workload": name,
+                "layer": layer.name,
+                "columns": columns,
+                "own_output_differs": [k for k, d in staged.diffs.items() if d],
+                "alone": alone,
+            }
+        )
     return {"name": name, "error": None, "traceback": None, "layers": out}, found, blame
 
 

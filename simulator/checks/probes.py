@@ -29,6 +29,8 @@ class Probe:
                 f"USER dram {m.ofmap_dram_words_per_cycle} banks "
                 f"{m.ifmap_sram_bank_words_per_cycle}/{m.filter_sram_bank_words_per_cycle} "
             )
+            if m.ifmap_sram_banks > 1 or m.filter_sram_banks > 1:
+                mode += f"x{m.ifmap_sram_banks}/{m.filter_sram_banks} "
         return mode + (
             f"{a.dataflow.value} {a.rows}x{a.cols} sram {m.ifmap_sram_kib}/"
             f"{m.filter_sram_kib}/{m.ofmap_sram_kib}kB {x.name} {x.ifmap_h}x{x.ifmap_w} "

@@ -69,18 +69,25 @@ def _memory(rng: random.Random, around: SimConfig | None, cols: int) -> MemoryCo
     sizes = (kib(), kib(), kib())
     user = (
         around.memory.bandwidth_mode is BandwidthMode.USER
-        if around is not None and rng.random() < 0.6
-        else rng.random() < 0.4
+        if around is not None and rng.random() < 0.5
+        else rng.random() < 0.5
     )
     if not user:
         return MemoryConfig(*sizes)
     dram = rng.choice((1, 2, max(1, cols - 1), cols, cols + 1, 2 * cols + 3, 10))
+    ifmap_banks, filter_banks = rng.choice((1, 1, 2, 4)), rng.choice((1, 1, 2, 4))
+
+    def bank_bandwidth(banks: int) -> int:  # SCALE-Sim needs a multiple of the bank count
+        return banks * rng.choice((1, 2, 3, 5, max(1, cols // banks), 10))
+
     return MemoryConfig(
         *sizes,
         bandwidth_mode=BandwidthMode.USER,
         ofmap_dram_words_per_cycle=dram,
-        ifmap_sram_bank_words_per_cycle=rng.choice((1, 2, 4, cols, 10)),
-        filter_sram_bank_words_per_cycle=rng.choice((1, 2, 4, cols, 10)),
+        ifmap_sram_bank_words_per_cycle=bank_bandwidth(ifmap_banks),
+        filter_sram_bank_words_per_cycle=bank_bandwidth(filter_banks),
+        ifmap_sram_banks=ifmap_banks,
+        filter_sram_banks=filter_banks,
     )
 
 

@@ -198,3 +198,28 @@ def test_the_reference_has_no_field_differences_from_itself(kind: str) -> None:
     }[kind]
     ev = check_module_evidence(kind, module, spec_probes(USER_SPEC, NETWORK), random_budget_s=0.5)
     assert ev.violations == []
+
+
+def test_a_fingerprint_stands_in_for_a_large_output() -> None:
+    from simcoder.simulator.checks.compare import fingerprint, same_fingerprint
+
+    probe = probe_grid(quick=True)[5]
+    ref = ReferenceOutputs().get(probe)
+    assert ref is not None
+    s = ref.schedule
+    assert same_fingerprint(
+        fingerprint(s), fingerprint(ReferenceInterconnect().schedule(ref.mapping))
+    )
+    narrow = dataclasses.replace(
+        s, ifmap=dataclasses.replace(s.ifmap, addresses=s.ifmap.addresses.astype(np.int32))
+    )
+    assert same_fingerprint(fingerprint(s), fingerprint(narrow))  # the values, not the dtype
+    cycles = s.ifmap.cycles.copy()
+    cycles[-1] += 1
+    moved = dataclasses.replace(s, ifmap=dataclasses.replace(s.ifmap, cycles=cycles))
+    assert not same_fingerprint(fingerprint(s), fingerprint(moved))
+    util = dataclasses.replace(s, compute_utilization=s.compute_utilization * (1 + 1e-12))
+    assert same_fingerprint(fingerprint(s), fingerprint(util))  # same_number's tolerance
+    assert not same_fingerprint(
+        fingerprint(s), fingerprint(dataclasses.replace(s, fold_cycles=s.fold_cycles[:-1]))
+    )
