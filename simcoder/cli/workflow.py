@@ -128,8 +128,14 @@ def _summarise(state: dict[str, Any], run_dir: Path, seconds: float) -> None:
         f"status: {state.get('status')} after {state.get('executions', 0)} sandbox run(s) "
         f"in {seconds:.1f} s"
     )
+    evidence = (state.get("verdict") or {}).get("evidence", {})
     for m, rec in state.get("modules", {}).items():
         print(f"  {m}: {'passing' if rec['passing'] else 'failing'} after {rec['round']} round(s)")
+        if m in evidence:
+            print(f"    evidence: {evidence[m]}")
+    compared = (state.get("verdict") or {}).get("compared")
+    if compared:
+        print(f"  {compared}")
     report = run_dir / "report.md"
     if report.exists():
         total = [x for x in report.read_text().splitlines() if x.startswith("Total cycle")]
