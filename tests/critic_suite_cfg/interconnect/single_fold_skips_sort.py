@@ -26,10 +26,7 @@ def _raveled(p, rows):  # type: ignore[no-untyped-def]
     h, w = p.block.shape
     i = np.arange(h)[:, None]
     j = np.arange(w)[None, :]
-    if p.skewed:
-        cycles = p.base + i + j
-    else:
-        cycles = np.broadcast_to(p.base + rows - 1 - i, (h, w))
+    cycles = p.base + i + j if p.skewed else np.broadcast_to(p.base + rows - 1 - i, (h, w))
     cyc = np.asarray(cycles, dtype=np.int64).ravel()
     addr = p.block.ravel().astype(np.int64)
     return cyc[addr >= 0], addr[addr >= 0]

@@ -24,10 +24,7 @@ def _place(p, start, rows, cols):  # type: ignore[no-untyped-def]
     h, w = p.block.shape
     i = np.arange(h)[:, None]
     j = np.arange(w)[None, :]
-    if p.skewed:
-        cycles = start + p.base + i + j
-    else:
-        cycles = start + p.base + rows - 1 - i + 0 * j
+    cycles = start + p.base + i + j if p.skewed else start + p.base + rows - 1 - i + 0 * j
     ports = np.broadcast_to(j, (h, w))
     key = (cycles * cols + ports).ravel()  # cycle-major, then port
     order = np.argsort(key, kind="stable")

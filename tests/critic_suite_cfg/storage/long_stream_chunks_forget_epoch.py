@@ -21,7 +21,6 @@ from simcoder.simulator.storage.reference import ReferenceStorage, StallClock
 from simcoder.simulator.storage.write_buffer import simulate_write_buffer
 from simcoder.simulator.types import BandwidthMode
 
-
 CHUNK = 1 << 20  # requests per pass: bounds the temporaries of long streams
 
 
