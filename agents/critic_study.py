@@ -262,3 +262,31 @@ def render_markdown(result: dict[str, Any]) -> str:
                 lines.append(f"{label}: " + "; ".join(items))
         lines.append("")
     return "\n".join(lines)
+
+
+def _exposed_by(path: Path) -> str:
+    text = path.read_text()
+    start = text.find("Exposed by:")
+    if start < 0:
+        return "-"
+    line = " ".join(text[start + len("Exposed by:") :].split("\n\n", 1)[0].split())
+    return line.replace('"""', "").replace("|", "/").strip()
+
+
+def render_entries(result: dict[str, Any], root: Path) -> str:
+    """Every suite file alone: what is wrong, what exposes it, the verdict it got."""
+    outcomes = {o["case"]: o for o in result["outcomes"]}
+    lines = [
+        "| file | kind | what is wrong | exposed by | verdict alone |",
+        "|---|---|---|---|---|",
+    ]
+    for e in load_suite(root):
+        o = outcomes.get(e.label)
+        verdict = (
+            "-" if o is None else "accepted" if o["accepted"] else f"rejected, blamed {o['blame']}"
+        )
+        lines.append(
+            f"| `{e.label}` | {'bug' if e.buggy else 'correct'} | {e.summary.rstrip(chr(34))} | "
+            f"{_exposed_by(e.path) if e.buggy else '-'} | {verdict} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,6 +1,8 @@
-"""The critic measured on the frozen suite of seeded bugs (tests/critic_suite/), through the
-real executor and sandbox: the targets of issue 5 item 7, and the suite's own shape. The study
-runs once (slow; CI runs it); every number it is held to comes from that one run."""
+"""The critic measured on its frozen suites of seeded bugs, through the real executor and sandbox:
+the in-sample suite of issue 5 (tests/critic_suite/), the out-of-sample suite of issue 13
+(tests/critic_suite_oos/) and the configuration-specific one (tests/critic_suite_cfg/), both
+written after the checks were frozen by someone who had not seen them. Each study runs once
+(slow; CI runs them); every number it is held to comes from that one run."""
 
 from __future__ import annotations
 
@@ -14,21 +16,35 @@ from simcoder.agents.critic_study import load_suite, make_cases, render_markdown
 from simcoder.agents.spec import MODULES, read_spec
 
 ROOT = Path(__file__).resolve().parents[2]
-SUITE = ROOT / "tests" / "critic_suite"
-RESULTS = ROOT / "benchmarks" / "results" / "critic_study.json"  # the published run
+RESULTS = ROOT / "benchmarks" / "results"
 DOC = ROOT / "docs" / "critic.md"
 
+# suite folder -> (published run, three-module cases, least bugs per module, targets held)
+SUITES = {
+    "critic_suite": ("critic_study.json", 30, 10, True),
+    "critic_suite_oos": ("critic_study_oos.json", 30, 10, True),
+    "critic_suite_cfg": ("critic_study_cfg.json", 15, 6, False),
+}
+# the first runs on the out-of-sample suites, kept as published (issue 13, point 5)
+FIRST_RUNS = ("critic_study_oos_first.json", "critic_study_oos_untuned.json")
 
-def test_suite_has_ten_bugs_and_a_correct_variant_per_module() -> None:
-    suite = load_suite(SUITE)
+
+def _published(name: str) -> dict[str, Any]:
+    return dict(json.loads((RESULTS / name).read_text()))
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_each_suite_has_bugs_and_a_correct_variant_per_module(suite: str) -> None:
+    entries = load_suite(ROOT / "tests" / suite)
+    least = SUITES[suite][2]
     for m in MODULES:
-        assert sum(e.buggy for e in suite if e.module == m) >= 10, m
-        assert any(not e.buggy for e in suite if e.module == m), m
-    assert all(e.summary and not e.summary.startswith('"') for e in suite)
+        assert sum(e.buggy for e in entries if e.module == m) >= least, m
+        assert any(not e.buggy for e in entries if e.module == m), m
+    assert all(e.summary and not e.summary.startswith('"') for e in entries)
 
 
 def test_cases_are_frozen_by_the_seed_and_mix_buggy_and_clean_modules() -> None:
-    suite = load_suite(SUITE)
+    suite = load_suite(ROOT / "tests" / "critic_suite_oos")
     a, b = make_cases(suite, 30, 5), make_cases(suite, 30, 5)
     assert [c.name for c in a] == [c.name for c in b]
     combos = [c for c in a if len(c.entries) == 3]
@@ -38,33 +54,34 @@ def test_cases_are_frozen_by_the_seed_and_mix_buggy_and_clean_modules() -> None:
     assert any(0 < len(c.bugged) < 3 for c in combos)
 
 
-def _published() -> dict[str, Any]:
-    return dict(json.loads(RESULTS.read_text()))
-
-
-def test_the_page_quotes_the_published_run() -> None:
+@pytest.mark.parametrize("name", [v[0] for v in SUITES.values()] + list(FIRST_RUNS))
+def test_the_page_quotes_every_published_run(name: str) -> None:
     """docs/critic.md's tables are the committed results rendered (one source for the numbers
-    the slow test below re-measures)."""
-    published = _published()
+    the slow tests below re-measure)."""
+    published = _published(name)
     assert (published["sandbox"], published["seed"]) == ("bwrap", 5)
     assert render_markdown(published) in DOC.read_text()
 
 
 @pytest.mark.slow
-def test_one_run_of_the_study_gives_the_documented_numbers() -> None:
-    """The study, once (71 sandbox runs): the same verdict and blame on every case as the
-    published run, hence docs/critic.md's tables exactly, and the targets of issue 5."""
+@pytest.mark.parametrize("suite", SUITES)
+def test_one_run_of_each_study_gives_the_documented_numbers(suite: str) -> None:
+    """The study, once per suite: the same verdict and blame on every case as the published
+    run, hence docs/critic.md's tables exactly; the targets of issue 13 on the suites that
+    carry them (95% caught, 95% blamed right, no false alarms)."""
+    name, combos, _, targets = SUITES[suite]
     spec = read_spec(ROOT / "examples" / "paper-os.yaml")
-    result = run_study(SUITE, spec, "bwrap", combos=30, seed=5, jobs=2)
-    scores = result["scores"]["overall"]
+    result = run_study(ROOT / "tests" / suite, spec, "bwrap", combos=combos, seed=5, jobs=2)
     print(render_markdown(result))
-    assert scores["detection_rate"] >= 0.95, scores["missed"]
-    assert scores["blame_accuracy"] >= 0.95, scores["misblamed"]
-    assert scores["false_alarms"] == 0, scores["false_alarm_cases"]
-    assert result["scores"]["all_three"]["bug_cases"] >= 20
+    if targets:
+        for part in ("single", "all_three", "overall"):
+            scores = result["scores"][part]
+            assert scores["detection_rate"] >= 0.95, (part, scores["missed"])
+            assert scores["blame_accuracy"] >= 0.95, (part, scores["misblamed"])
+            assert scores["false_alarms"] == 0, (part, scores["false_alarm_cases"])
 
     def verdicts(r: dict[str, Any]) -> list[tuple[str, bool, str | None, list[str]]]:
         return [(o["case"], o["accepted"], o["blame"], list(o["flagged"])) for o in r["outcomes"]]
 
-    assert verdicts(result) == verdicts(_published())
+    assert verdicts(result) == verdicts(_published(name))
     assert render_markdown(result) in DOC.read_text()
