@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from simcoder.sandbox.capture import CappedStream, pump
 from simcoder.sandbox.types import Limits
@@ -44,13 +45,29 @@ def rlimit_setter(limits: Limits, uid: int | None) -> Callable[[], None]:
     return apply
 
 
+START_RETRIES = 5  # EAGAIN at start: other sandboxes hold the uid's process limit for now
+
+
+def _popen(cmd: Sequence[str], **kw: Any) -> subprocess.Popen[bytes]:
+    """Start the process; when the kernel refuses for now (EAGAIN: the sandbox uid's process
+    limit is held by other sandboxes running at the same time), wait and try again."""
+    for attempt in range(START_RETRIES):
+        try:
+            return subprocess.Popen(list(cmd), **kw)
+        except BlockingIOError:
+            if attempt == START_RETRIES - 1:
+                raise
+            time.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def run_limited(
     cmd: Sequence[str], cwd: Path, env: dict[str, str], limits: Limits, uid: int | None = None
 ) -> ProcessOutcome:
     out, err = CappedStream(limits.output_bytes), CappedStream(limits.output_bytes)
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        list(cmd),
+    proc = _popen(
+        cmd,
         cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
