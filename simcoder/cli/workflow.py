@@ -87,6 +87,18 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
     )
 
 
+def _random_case_args(p: argparse.ArgumentParser) -> None:
+    """The critic's random differential cases (docs/critic.md), for generate and judge."""
+    p.add_argument("--seed", type=int, default=0, help="seed of the random differential cases")
+    p.add_argument(
+        "--random-budget",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="random differential cases per module per round, in seconds (default 3; 0: none)",
+    )
+
+
 def _ask(request: dict[str, Any]) -> dict[str, Any]:
     """The interactive reviewer: show what would run, then approve, reject or show the code."""
     print(f"\napproval needed before sandbox run {request['execution']}:", file=sys.stderr)
@@ -300,14 +312,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "default: golden where it covers the spec, else simcoder",
     )
     g.add_argument("--max-rounds", type=int, default=3)
-    g.add_argument("--seed", type=int, default=0, help="seed of the random differential cases")
-    g.add_argument(
-        "--random-budget",
-        type=float,
-        default=3.0,
-        metavar="SECONDS",
-        help="random differential cases per module per round, in seconds (default 3)",
-    )
+    _random_case_args(g)
     g.add_argument(
         "--approve",
         action="store_true",
@@ -340,12 +345,5 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     c.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap", "local"])
     c.add_argument("-o", "--outdir")
     c.add_argument("--json", action="store_true")
-    c.add_argument("--seed", type=int, default=0, help="seed of the random differential cases")
-    c.add_argument(
-        "--random-budget",
-        type=float,
-        default=3.0,
-        metavar="SECONDS",
-        help="random differential cases per module, in seconds (default 3; 0: none)",
-    )
+    _random_case_args(c)
     c.set_defaults(func=cmd_judge)

@@ -82,7 +82,8 @@ def test_check_blames_the_wrong_module(tmp_path: Path) -> None:
     verdict = json.loads(r.stdout)
     assert verdict["accept"] is False and verdict["blame"] == "interconnect"
     assert verdict["passing"] == ["storage"]
-    assert "differential.total_cycles" in verdict["feedback"]
+    assert "column.total_cycles" in verdict["feedback"]
+    assert "evidence" in verdict and "interconnect" in verdict["evidence"]
 
 
 def test_generate_input_errors_are_one_line(tmp_path: Path) -> None:

@@ -69,7 +69,8 @@ def test_runner_reports_candidate_violations_and_workload_numbers(
     assert r.result.modules["storage"].violations == ()
     assert r.result.modules["mapping"].failure is None
     checks = {v.check for v in r.result.modules["mapping"].violations}
-    assert "differential.mapping_efficiency_pct" in checks
+    assert "column.mapping_efficiency_pct" in checks
+    assert "differential.mapping.mapping_efficiency" in checks
     layers = r.result.workloads[0].layers
     assert len(layers) == 8 and layers[0].total_cycles == 17199
 
