@@ -19,11 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
 DOC = ROOT / "docs" / "critic.md"
 
-# suite folder -> (published run, three-module cases, least bugs per module, targets held)
+# suite folder -> (published run, three-module cases, least bugs per module, targets held,
+# three-module cases re-run in CI): CI re-runs 151 of the 181 published cases (~50 min on two
+# cores); the in-sample suite's 30 combinations stay as published, their verdicts unchanged
+# since issue 5
 SUITES = {
-    "critic_suite": ("critic_study.json", 30, 10, True),
-    "critic_suite_oos": ("critic_study_oos.json", 30, 10, True),
-    "critic_suite_cfg": ("critic_study_cfg.json", 15, 6, False),
+    "critic_suite": ("critic_study.json", 30, 10, True, False),
+    "critic_suite_oos": ("critic_study_oos.json", 30, 10, True, True),
+    "critic_suite_cfg": ("critic_study_cfg.json", 15, 6, False, True),
 }
 # the first runs on the out-of-sample suites, kept as published (issue 13, point 5)
 FIRST_RUNS = ("critic_study_oos_first.json", "critic_study_oos_untuned.json")
@@ -69,12 +72,24 @@ def test_one_run_of_each_study_gives_the_documented_numbers(suite: str) -> None:
     """The study, once per suite: the same verdict and blame on every case as the published
     run, hence docs/critic.md's tables exactly; the targets of issue 13 on the suites that
     carry them (95% caught, 95% blamed right, no false alarms)."""
-    name, combos, _, targets = SUITES[suite]
+    name, combos, _, targets, with_combos = SUITES[suite]
     spec = read_spec(ROOT / "examples" / "paper-os.yaml")
-    result = run_study(ROOT / "tests" / suite, spec, "bwrap", combos=combos, seed=5, jobs=2)
+    result = run_study(
+        ROOT / "tests" / suite,
+        spec,
+        "bwrap",
+        combos=combos,
+        seed=5,
+        jobs=2,
+        only=None if with_combos else lambda case: len(case.entries) == 1,
+    )
     print(render_markdown(result))
+    published = _published(name)
+    if not with_combos:
+        published["outcomes"] = [o for o in published["outcomes"] if len(o["replaced"]) == 1]
+        result["scores"]["overall"] = result["scores"]["single"]  # the targets on what ran
     if targets:
-        for part in ("single", "all_three", "overall"):
+        for part in ("single", "all_three", "overall") if with_combos else ("single",):
             scores = result["scores"][part]
             assert scores["detection_rate"] >= 0.95, (part, scores["missed"])
             assert scores["blame_accuracy"] >= 0.95, (part, scores["misblamed"])
@@ -83,5 +98,6 @@ def test_one_run_of_each_study_gives_the_documented_numbers(suite: str) -> None:
     def verdicts(r: dict[str, Any]) -> list[tuple[str, bool, str | None, list[str]]]:
         return [(o["case"], o["accepted"], o["blame"], list(o["flagged"])) for o in r["outcomes"]]
 
-    assert verdicts(result) == verdicts(_published(name))
-    assert render_markdown(result) in DOC.read_text()
+    assert verdicts(result) == verdicts(published)
+    if with_combos:
+        assert render_markdown(result) in DOC.read_text()
