@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.sandbox.jobs import prepare_job
 from simcoder.sandbox.registry import get_sandbox
-from simcoder.sandbox.result import BlameDoc, EvidenceDoc, ModuleDoc, WorkloadDoc
+from simcoder.sandbox.result import EvidenceDoc, ModuleDoc, WorkloadDoc
 from simcoder.sandbox.types import ExecResult, ExecStatus, Limits
 
 TAIL = 1500  # characters of stderr and of a traceback kept in a summary
@@ -28,6 +28,37 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class RandomSummary(_Frozen):
+    seed: int | None
+    cases: int
+    budget_s: float
+    counterexample: dict[str, Any] | None
+
+
+class EvidenceSummary(_Frozen):
+    """What a module's checks looked at (``sandbox.result.EvidenceDoc``, as the state keeps
+    it: plain JSON, validated back without the sandbox document's strictness)."""
+
+    probes: dict[str, int]
+    failing: dict[str, int]
+    random: RandomSummary
+    seconds: float
+
+    @classmethod
+    def of(cls, doc: EvidenceDoc | None) -> EvidenceSummary | None:
+        return None if doc is None else cls.model_validate(doc.model_dump())
+
+
+class BlameSummary(_Frozen):
+    """One workload layer that missed the reference (``sandbox.result.BlameDoc``)."""
+
+    workload: str
+    layer: str
+    columns: tuple[str, ...]
+    own_output_differs: tuple[str, ...]
+    alone: dict[str, tuple[str, ...]]
+
+
 class ModuleSummary(_Frozen):
     """One candidate module's own checks, as the sandbox reported them."""
 
@@ -35,7 +66,7 @@ class ModuleSummary(_Frozen):
     traceback: str  # its tail ("" when none)
     violations: tuple[str, ...]  # the first few, one line each
     violation_count: int
-    evidence: EvidenceDoc | None = None  # what its checks looked at
+    evidence: EvidenceSummary | None = None  # what its checks looked at
 
     @classmethod
     def of(cls, doc: ModuleDoc) -> ModuleSummary:
@@ -44,7 +75,7 @@ class ModuleSummary(_Frozen):
             traceback=(doc.traceback or "")[-TAIL:],
             violations=tuple(_shown(doc)),
             violation_count=len(doc.violations),
-            evidence=doc.evidence,
+            evidence=EvidenceSummary.of(doc.evidence),
         )
 
 
@@ -92,7 +123,7 @@ class ExecutionSummary(_Frozen):
     workloads: dict[str, WorkloadCycles] = {}
     # per workload layer that missed the reference: whose own output differs, what each
     # candidate alone moves
-    blame: tuple[BlameDoc, ...] = ()
+    blame: tuple[BlameSummary, ...] = ()
     workload_seconds: float | None = None
 
     @classmethod
@@ -107,7 +138,9 @@ class ExecutionSummary(_Frozen):
             result_error=result.result_error,
             modules={} if doc is None else {k: ModuleSummary.of(m) for k, m in doc.modules.items()},
             workloads={} if doc is None else _cycles(doc.workloads),
-            blame=() if doc is None else doc.blame,
+            blame=()
+            if doc is None
+            else tuple(BlameSummary.model_validate(b.model_dump()) for b in doc.blame),
             workload_seconds=None if doc is None else doc.workload_seconds,
         )
 
