@@ -83,6 +83,11 @@ def _modules(loaded: dict[str, Any]) -> Any | None:
     return Modules(**parts)
 
 
+def _fields(report: Any) -> dict[str, Any]:
+    """A LayerReport's columns by field name (its layer left out)."""
+    return {k: v for k, v in dataclasses.asdict(report).items() if k != "layer"}
+
+
 def _entry(name: str, layers: Callable[[], list[Any]]) -> dict[str, Any]:
     """One workload's record: the report columns of each layer ``layers()`` simulates, or the
     error it raised."""
@@ -90,20 +95,8 @@ def _entry(name: str, layers: Callable[[], list[Any]]) -> dict[str, Any]:
         reports = layers()
     except BaseException as exc:
         return {"name": name, **_failure(exc), "layers": []}
-    out = []
-    for r in reports:
-        fields = {k: v for k, v in dataclasses.asdict(r).items() if k != "layer"}
-        out.append({"name": r.layer.name, "fields": fields})
+    out = [{"name": r.layer.name, "fields": _fields(r)} for r in reports]
     return {"name": name, "error": None, "traceback": None, "layers": out}
-
-
-def _workload(name: str, modules: Any, config: Any, limit: int | None = None) -> dict[str, Any]:
-    from simcoder.simulator.engine import simulate_network
-    from simcoder.workloads.builtin import get_workload
-
-    return _entry(
-        name, lambda: list(simulate_network(get_workload(name)[:limit], config, modules).layers)
-    )
 
 
 def _one_layer(layer: Any, config: Any, modules: Any) -> list[Any]:
@@ -170,7 +163,7 @@ def _checked_workload(
                 Violation(f"workload.{d.path}", kind, case, d.expected, d.got)
                 for d in (diffs or [])[:DIFFS_PER_CASE]
             ]
-        fields = {k: v for k, v in dataclasses.asdict(staged.report).items() if k != "layer"}
+        fields = _fields(staged.report)
         out.append({"name": layer.name, "fields": fields})
         want = expected[i] if expected is not None and i < len(expected) else None
         columns = _differing_columns(fields, want) if want is not None else []
@@ -180,9 +173,7 @@ def _checked_workload(
         for kind, module in loaded.items():
             try:
                 r = alone_report(layer, config, kind, module, reference)
-                alone[kind] = _differing_columns(
-                    {k: v for k, v in dataclasses.asdict(r).items() if k != "layer"}, want
-                )
+                alone[kind] = _differing_columns(_fields(r), want)
             except Exception as exc:
                 alone[kind] = [f"(raised {type(exc).__name__})"]
         blame.append(

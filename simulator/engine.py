@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from simcoder.simulator.contracts import (
     InterconnectModule,
+    Mapping,
     MappingModule,
+    Schedule,
     StorageModule,
     StorageReport,
 )
@@ -37,6 +39,17 @@ def simulate_layer(layer: Layer, config: SimConfig, modules: Modules | None = No
     mapping = mods.mapping.map(layer, config.array)
     schedule = mods.interconnect.schedule(mapping)
     storage = mods.storage.simulate(schedule, config.memory)
+    return assembled_report(layer, config, mapping, schedule, storage)
+
+
+def assembled_report(
+    layer: Layer,
+    config: SimConfig,
+    mapping: Mapping,
+    schedule: Schedule,
+    storage: StorageReport,
+) -> LayerReport:
+    """The report of one layer from the three modules' outputs."""
     counts = (schedule.ifmap_sram_reads, schedule.filter_sram_reads, schedule.ofmap_sram_writes)
     return layer_report(
         layer, config, mapping.mapping_efficiency, schedule.compute_utilization, counts, storage

@@ -27,7 +27,7 @@ from simcoder.simulator.checks.properties import (
 from simcoder.simulator.checks.random_cases import random_probes, shrink
 from simcoder.simulator.checks.violations import Violation
 from simcoder.simulator.contracts import Mapping, Schedule, StorageReport
-from simcoder.simulator.engine import Modules, layer_report
+from simcoder.simulator.engine import Modules, assembled_report
 from simcoder.simulator.equality import same_number
 from simcoder.simulator.types import LayerReport, SimConfig
 
@@ -56,15 +56,7 @@ class Outputs:
 def _report(
     probe: Probe, mapping: Mapping, schedule: Schedule, storage: StorageReport
 ) -> LayerReport:
-    counts = (schedule.ifmap_sram_reads, schedule.filter_sram_reads, schedule.ofmap_sram_writes)
-    return layer_report(
-        probe.layer,
-        probe.config,
-        mapping.mapping_efficiency,
-        schedule.compute_utilization,
-        counts,
-        storage,
-    )
+    return assembled_report(probe.layer, probe.config, mapping, schedule, storage)
 
 
 class ReferenceOutputs:

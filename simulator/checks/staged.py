@@ -19,8 +19,7 @@ from simcoder.simulator.checks.compare import (
     fingerprint,
     same_fingerprint,
 )
-from simcoder.simulator.contracts import Mapping, Schedule, StorageReport
-from simcoder.simulator.engine import Modules, layer_report
+from simcoder.simulator.engine import Modules, assembled_report
 from simcoder.simulator.types import Layer, LayerReport, SimConfig
 
 
@@ -30,13 +29,6 @@ class StagedLayer:
     # per candidate: its own output's differences from the reference's (None: the reference
     # raised here, so there is nothing to compare with)
     diffs: dict[str, list[FieldDiff] | None]
-
-
-def _report(
-    layer: Layer, config: SimConfig, m: Mapping, s: Schedule, r: StorageReport
-) -> LayerReport:
-    counts = (s.ifmap_sram_reads, s.filter_sram_reads, s.ofmap_sram_writes)
-    return layer_report(layer, config, m.mapping_efficiency, s.compute_utilization, counts, r)
 
 
 def _or_none(f: Any, *args: Any) -> Any:
@@ -108,7 +100,7 @@ def run_staged(
         lambda: candidates["storage"].simulate(ref_schedule, config.memory),
         lambda: (candidates.get("storage") or reference.storage).simulate(schedule, config.memory),
     )
-    return StagedLayer(_report(layer, config, mapping, schedule, storage), diffs)
+    return StagedLayer(assembled_report(layer, config, mapping, schedule, storage), diffs)
 
 
 def alone_report(
