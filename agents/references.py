@@ -109,11 +109,6 @@ def expected_columns(refs: dict[str, Reference]) -> dict[str, list[Any]]:
     return out
 
 
-def expected_cycles(refs: dict[str, Reference]) -> dict[str, list[int]]:
-    """Per workload, the reference's total cycles of each layer."""
-    return {w: [c for _, c in r.layers] for w, r in refs.items()}
-
-
 def _golden_columns(reports: dict[str, list[str]]) -> list[Columns]:
     def rows(name: str) -> list[list[str]]:
         return [[x.strip() for x in line.split(",")[1:] if x.strip()] for line in reports[name][1:]]
