@@ -99,6 +99,15 @@ def _entry(name: str, layers: Callable[[], list[Any]]) -> dict[str, Any]:
     return {"name": name, "error": None, "traceback": None, "layers": out}
 
 
+def _plain_workload(name: str, modules: Any, config: Any, limit: int | None) -> dict[str, Any]:
+    from simcoder.simulator.engine import simulate_network
+    from simcoder.workloads.builtin import get_workload
+
+    return _entry(
+        name, lambda: list(simulate_network(get_workload(name)[:limit], config, modules).layers)
+    )
+
+
 def _one_layer(layer: Any, config: Any, modules: Any) -> list[Any]:
     from simcoder.simulator.engine import simulate_layer
 
@@ -257,7 +266,8 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
     ``checks``, run its module checks (the grid, probes derived from ``config`` and the
     workloads, ``random_budget_s`` seconds of random cases from ``random_seed``); run the
     named ``workloads`` at ``config`` with the candidates in, every candidate's own output
-    compared with the reference's on each layer, and where a layer misses ``expected`` (per
+    compared with the reference's on each layer (unless the job asks for neither checks nor
+    ``expected``: then the numbers alone, as ``simcoder bench runtime`` times them), and where a layer misses ``expected`` (per
     workload, each layer's report columns) each candidate alone; run the ``cases`` (one layer
     each, with its own config) and ``case_checks`` on each, for every candidate. A candidate
     that fails to import leaves the reference in its place, if the package has one; otherwise
@@ -294,6 +304,11 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
             live = {k: m for k, m in loaded.items() if m is not None}
             workload_started = time.perf_counter()
             for w in spec["workloads"]:
+                if not spec.get("checks", True) and not expected:
+                    # numbers only (simcoder bench runtime times the assembled simulator
+                    # alone): neither checks nor expected numbers, so no reference beside it
+                    result["workloads"].append(_plain_workload(w, modules, config, limit))
+                    continue
                 entry, found, blame = _checked_workload(
                     w, live, modules, config, expected.get(w), limit
                 )
