@@ -267,8 +267,9 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
     workloads, ``random_budget_s`` seconds of random cases from ``random_seed``); run the
     named ``workloads`` at ``config`` with the candidates in, every candidate's own output
     compared with the reference's on each layer (unless the job asks for neither checks nor
-    ``expected``: then the numbers alone, as ``simcoder bench runtime`` times them), and where a layer misses ``expected`` (per
-    workload, each layer's report columns) each candidate alone; run the ``cases`` (one layer
+    ``expected``: then the numbers alone, as ``simcoder bench runtime`` times them), and
+    where a layer misses ``expected`` (per workload, each layer's report columns) each
+    candidate alone; run the ``cases`` (one layer
     each, with its own config) and ``case_checks`` on each, for every candidate. A candidate
     that fails to import leaves the reference in its place, if the package has one; otherwise
     nothing runs."""
