@@ -11,10 +11,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from simcoder.agents.prompts import CLASS_NAME, contract, module_spec, render
 from simcoder.simulator.registry import METHOD, REFERENCE
+
+if TYPE_CHECKING:
+    from simcoder.agents.changes import Rule
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,13 @@ class Coder(Protocol):
     name: str
 
     def write(
-        self, module: str, number: int, directory: Path, task: str, feedback: str
+        self,
+        module: str,
+        number: int,
+        directory: Path,
+        task: str,
+        feedback: str,
+        rules: Sequence[Rule] = (),
     ) -> Attempt: ...
 
 
@@ -47,8 +57,19 @@ class LibraryCoder:
     def __init__(self, exclude: frozenset[str] = frozenset()) -> None:
         self.exclude = exclude  # modules removed from the library (an eval task's target)
 
-    def write(self, module: str, number: int, directory: Path, task: str, feedback: str) -> Attempt:
+    def write(
+        self,
+        module: str,
+        number: int,
+        directory: Path,
+        task: str,
+        feedback: str,
+        rules: Sequence[Rule] = (),
+    ) -> Attempt:
         directory.mkdir(parents=True, exist_ok=True)
+        mine = [r for r in rules if r.module == module]
+        if mine:
+            return self._compose(module, number, directory, mine)
         if module in self.exclude:
             detail = f"the task removes the {module} module from the library: nothing to compose"
             (directory / "attempt.json").write_text(
@@ -69,6 +90,63 @@ class LibraryCoder:
             )
         )
         return Attempt(module, number, path, "written", 0, oracle=True)
+
+
+    def _compose(self, module: str, number: int, directory: Path, rules: list[Rule]) -> Attempt:
+        """A changed module: the known component its rule names, with its parameters."""
+        from simcoder.agents.changes import COMPONENTS
+
+        named = [r.component for r in rules if r.component]
+        if len(named) != len(rules) or len(named) > 1:
+            detail = (
+                f"the library coder composes one known component per module; {module}'s rules "
+                f"({', '.join('changes/' + r.filename for r in rules)}) "
+                + ("name several" if len(named) > 1 else "include one that names none")
+                + ": give a model (--model-for " + module + "=MODEL)"
+            )
+            (directory / "attempt.json").write_text(
+                json.dumps({"coder": "library", "status": "no_code", "detail": detail}, indent=2)
+            )
+            return Attempt(module, number, None, "no_code", 0, detail, oracle=True)
+        ref = dict(named[0])  # type: ignore[arg-type]
+        comp = COMPONENTS[ref.pop("name")]
+        params = comp.resolve(ref)
+        path = directory / "module.py"
+        path.write_text(comp.code(params))
+        (directory / "attempt.json").write_text(
+            json.dumps(
+                {
+                    "coder": "library",
+                    "oracle": True,
+                    "component": comp.name,
+                    "params": params,
+                    "rules": [r.filename for r in rules],
+                },
+                indent=2,
+            )
+        )
+        return Attempt(module, number, path, "written", 0, oracle=True)
+
+
+def rules_text(rules: Sequence[Rule]) -> str:
+    """The rules a coder must follow, as its prompt shows them."""
+    if not rules:
+        return ""
+    out = [
+        "## How this accelerator differs from SCALE-Sim 3.0.0",
+        "Follow SPEC.md except where these rules say otherwise. Only the report columns each "
+        "rule lists may change; every other column must stay exactly SCALE-Sim's.",
+    ]
+    for r in rules:
+        out.append(f"\n### Rule {r.number} (the user's words: \"{r.text}\")\n{r.rule.strip()}")
+        out.append(f"Columns it may move: {', '.join(r.columns)}")
+        for ex in r.examples:
+            shape = ex.layer.model_dump(exclude_none=True)
+            out.append(
+                f"- worked example {ex.name or ''}: layer {shape}, config {ex.config or 'the spec'}"
+                f": {ex.expected}" + (f" ({ex.why})" if ex.why else "")
+            )
+    return "\n".join(out) + "\n"
 
 
 CODE_BLOCK = re.compile(r"```(?:python|py)?\s*\n(.*?)```", re.S)
@@ -119,9 +197,12 @@ class LLMCoder:
         self.endpoint = endpoint
         self.exclude = exclude  # more folders of the core kept out of the in-context examples
 
-    def prompt(self, module: str, task: str, feedback: str) -> list[tuple[str, str]]:
+    def prompt(
+        self, module: str, task: str, feedback: str, rules: Sequence[Rule] = ()
+    ) -> list[tuple[str, str]]:
+        text = rules_text([r for r in rules if r.module == module])
         values = {
-            "task": task,
+            "task": task + (f"\n\n{text}" if text else ""),
             "contract": contract(),
             "spec": module_spec(module),
             "module": module,
@@ -136,9 +217,17 @@ class LLMCoder:
         system = render("system", class_name=CLASS_NAME, method=METHOD[module])
         return [("system", system), ("human", render(self.strategy, **values))]
 
-    def write(self, module: str, number: int, directory: Path, task: str, feedback: str) -> Attempt:
+    def write(
+        self,
+        module: str,
+        number: int,
+        directory: Path,
+        task: str,
+        feedback: str,
+        rules: Sequence[Rule] = (),
+    ) -> Attempt:
         directory.mkdir(parents=True, exist_ok=True)
-        messages = self.prompt(module, task, feedback)
+        messages = self.prompt(module, task, feedback, rules)
         calls, status, detail, code = 0, "no_code", "", None
         tokens = [0, 0]
         transcript = []
@@ -173,7 +262,7 @@ class LLMCoder:
             "endpoint": self.endpoint,
             "temperature": getattr(self.model, "temperature", None),
             "seed": getattr(self.model, "seed", None),
-            "prompt": [list(m) for m in self.prompt(module, task, feedback)],
+            "prompt": [list(m) for m in self.prompt(module, task, feedback, rules)],
             "replies": transcript,
             "status": status,
             "detail": detail,

@@ -9,10 +9,13 @@ state holds the verdict's serialised form, converted only by :meth:`Verdict.to_s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from simcoder.agents.change_evidence import evidence_kinds, label
+from simcoder.agents.changes import Rule
 from simcoder.agents.executor import ExecutionSummary, ModuleSummary, WorkloadCycles
 from simcoder.agents.references import Reference, columns_of
 from simcoder.agents.spec import MODULES
@@ -31,6 +34,10 @@ class Verdict(BaseModel):
     passing: tuple[str, ...]  # generated modules whose own checks are clean
     evidence: dict[str, str] = {}  # per module, what its checks looked at (one line)
     compared: str = ""  # the workloads and columns of the final comparison
+    # per generated module, the kinds of evidence that held and how strongly it is accepted
+    # (agents/change_evidence.py: "verified against ...", "accepted on invariants alone ...")
+    kinds: dict[str, tuple[str, ...]] = {}
+    labels: dict[str, str] = {}
 
     def to_state(self) -> dict[str, Any]:  # JSON at the boundary: the checkpointed state
         return {**self.model_dump(mode="json"), "feedback": self.feedback[:STATE_FEEDBACK]}
@@ -58,7 +65,8 @@ def evidence_line(rec: ModuleSummary | None) -> str:
         return "no checks ran"
     parts = [f"{n} {src} probe(s)" for src, n in ev.probes.items() if src != "random"]
     r = ev.random
-    parts.append(f"{r.cases} random case(s) (seed {r.seed}, {r.budget_s:g} s budget)")
+    if r.seed is not None:  # a changed module has no random differential cases
+        parts.append(f"{r.cases} random case(s) (seed {r.seed}, {r.budget_s:g} s budget)")
     failing = sum(ev.failing.values())
     found = f"{failing} failing" if failing else "none failing"
     if r.counterexample is not None:
@@ -86,12 +94,14 @@ def column_mismatches(
             out.append(f"workload {name}: {len(got.layers)} layers, reference {len(ref.layers)}")
         for i, (layer, want_cycles) in enumerate(ref.layers[: len(got.layers)]):
             want = ref.columns[i] if ref.columns else {"total_cycles": want_cycles}
+            owners = ref.owners[i] if i < len(ref.owners) else {}
             have = _columns_of_layer(got, i)
-            for column in ref.compared:
+            for column in (c for c in ref.compared if c in want):
                 if column not in have or not same_number(want[column], have[column]):
+                    whose = "the user's number" if column in owners else "reference"
                     out.append(
                         f"workload {name} layer {layer}: {column} {have.get(column, 'missing')}, "
-                        f"reference {want[column]}"
+                        f"{whose} {want[column]}"
                     )
     return out
 
@@ -143,7 +153,32 @@ def _workload_blame(summary: ExecutionSummary, order: list[str]) -> tuple[str | 
     return (order[0] if order else None), ""
 
 
-def judge(summary: ExecutionSummary, generated: list[str], refs: dict[str, Reference]) -> Verdict:
+def _owner_blame(mismatches: list[str], refs: dict[str, Reference]) -> tuple[str, str] | None:
+    """The module that answers for the first mismatching user number (a changed module's)."""
+    for name, ref in refs.items():
+        for (layer, _), owners in zip(ref.layers, ref.owners, strict=False):
+            for column, module in owners.items():
+                tag = f"workload {name} layer {layer}: {column} "
+                if module and any(m.startswith(tag) for m in mismatches):
+                    return module, tag.rstrip()
+    return None
+
+
+def _user_counts(refs: dict[str, Reference]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for ref in refs.values():
+        for owners in ref.owners:
+            for module in owners.values():
+                out[module] = out.get(module, 0) + 1
+    return out
+
+
+def judge(
+    summary: ExecutionSummary,
+    generated: list[str],
+    refs: dict[str, Reference],
+    rules: Sequence[Rule] = (),
+) -> Verdict:
     order = [m for m in MODULES if m in generated]
     evidence = {m: evidence_line(summary.modules.get(m)) for m in order}
     compared = compared_line(summary, refs)
@@ -168,6 +203,17 @@ def judge(summary: ExecutionSummary, generated: list[str], refs: dict[str, Refer
     for m in order:
         if failures[m] is not None:
             return _reject(m, str(failures[m]) + on_workloads, passing, evidence, compared)
+    owned = _owner_blame(mismatches, refs) if rules else None
+    if mismatches and owned is not None:
+        module, where = owned
+        return _reject(
+            module,
+            f"checks pass but the user's numbers are not met ({where}; the rule of the "
+            f"change that gave them belongs to {module}):\n" + "\n".join(mismatches[:10]),
+            passing,
+            evidence,
+            compared,
+        )
     if mismatches:
         blame, why = _workload_blame(summary, order)
         return _reject(
@@ -180,12 +226,30 @@ def judge(summary: ExecutionSummary, generated: list[str], refs: dict[str, Refer
             evidence,
             compared,
         )
+    changed = {r.module for r in rules}
+    users = _user_counts(refs)
+    kinds = {
+        m: tuple(
+            evidence_kinds(
+                m, m in changed, _ev(summary.modules.get(m)), rules, users.get(m, 0)
+            )
+        )
+        for m in order
+    }
+    labels = {m: label(kinds[m], rules, m) for m in order}
     return Verdict(
         accept=True,
         blame=None,
         feedback="every check passes and every report column equals the reference on every "
-        "workload",
+        "workload"
+        + (" (the columns the rules declare excepted, the user's numbers included)" if rules else ""),
         passing=passing,
         evidence=evidence,
         compared=compared,
+        kinds=kinds,
+        labels=labels,
     )
+
+
+def _ev(rec: ModuleSummary | None) -> Any:
+    return rec.evidence if rec is not None else None

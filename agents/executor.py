@@ -163,6 +163,8 @@ def execute(
     random_seed: int = 0,
     random_budget_s: float = 0.0,
     random_max_cases: int | None = None,
+    changes: dict[str, dict[str, Any]] | None = None,
+    alternates: dict[str, str] | None = None,
 ) -> ExecutionSummary:
     """Run once; returns the short summary (the full ExecResult is in executions/<n>/).
     ``expected``: the reference's report columns (or cycles) of each layer per workload, so the
@@ -179,6 +181,8 @@ def execute(
         random_seed=random_seed,
         random_budget_s=random_budget_s,
         random_max_cases=random_max_cases,
+        changes=changes,
+        alternates={k: f"{v}:Module" for k, v in (alternates or {}).items()},
     )
     result = get_sandbox(sandbox).run(job)
     (directory / "exec_result.json").write_text(json.dumps(result.to_json(), indent=2))

@@ -71,11 +71,17 @@ class Reference:
     layers: tuple[tuple[str, int], ...]  # (layer name, total cycles)
     # per layer, every report column (ALL_COLUMNS); empty when only cycles are known
     columns: tuple[Columns, ...] = ()
+    # per layer, the columns a user's number gave and the module that answers for each (a
+    # changed accelerator, agents/change_evidence.py); empty otherwise
+    owners: tuple[dict[str, str], ...] = ()
 
     @property
     def compared(self) -> tuple[str, ...]:
-        """The columns this reference vouches for."""
-        return ALL_COLUMNS if self.columns else ("total_cycles",)
+        """The columns this reference vouches for (on at least one layer)."""
+        if not self.columns:
+            return ("total_cycles",)
+        seen = {k for c in self.columns for k in c}
+        return tuple(k for k in ALL_COLUMNS if k in seen)
 
 
 def columns_of(fields: dict[str, int | float]) -> Columns:
@@ -103,7 +109,7 @@ def expected_columns(refs: dict[str, Reference]) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for w, r in refs.items():
         if r.columns:
-            out[w] = [{k: c[k] for k in FIELD_COLUMNS} for c in r.columns]
+            out[w] = [{k: c[k] for k in FIELD_COLUMNS if k in c} for c in r.columns]
         else:
             out[w] = [c for _, c in r.layers]
     return out
@@ -163,18 +169,34 @@ def _key(spec: AcceleratorSpec) -> str:
     )
 
 
-def read_user_reference(path: Path) -> dict[str, list[int]]:
-    """A user's expected cycles: JSON ``{"workload": [cycles of each layer, ...], ...}``."""
+def _layer_entry(c: Any) -> bool:
+    if isinstance(c, int) and not isinstance(c, bool):
+        return True
+    return (
+        isinstance(c, dict)
+        and bool(c)
+        and all(
+            k in ALL_COLUMNS and isinstance(v, int | float) and not isinstance(v, bool)
+            for k, v in c.items()
+        )
+    )
+
+
+def read_user_reference(path: Path) -> dict[str, list[Any]]:
+    """A user's expected numbers: JSON ``{"workload": [entry of each layer, ...], ...}`` where
+    an entry is the layer's total cycles or an object of report columns
+    (``{"total_cycles": 67519, "stall_cycles": 0}``)."""
     try:
         raw = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise UserError(f"{path}: cannot read the reference file ({exc})") from None
     if not isinstance(raw, dict) or not all(
-        isinstance(v, list) and all(isinstance(c, int) for c in v) for v in raw.values()
+        isinstance(v, list) and all(_layer_entry(c) for c in v) for v in raw.values()
     ):
         raise UserError(
-            f"{path}: write a JSON object mapping each workload to a list of "
-            "integer cycles, one per layer"
+            f"{path}: write a JSON object mapping each workload to a list with one entry per "
+            'layer: its total cycles, or an object of report columns ({"total_cycles": 9, '
+            '"stall_cycles": 0})'
         )
     return raw
 
@@ -185,7 +207,7 @@ MODES = ("auto", "golden", "simcoder", "scalesim")
 def reference_for(
     spec: AcceleratorSpec,
     workload: str,
-    user: tuple[Path, dict[str, list[int]]] | None = None,
+    user: tuple[Path, dict[str, list[Any]]] | None = None,
     mode: str = "auto",
 ) -> Reference:
     """A user's file where given; else by ``mode``: ``scalesim`` runs SCALE-Sim 3.0.0 live,
@@ -205,7 +227,14 @@ def reference_for(
                 f"{path}: {workload} has {len(layer_names)} layers, the file gives "
                 f"{len(table[workload])} cycle counts"
             )
-        return Reference(f"user file {path}", tuple(zip(layer_names, table[workload], strict=True)))
+        entries = table[workload]
+        if all(isinstance(c, int) for c in entries):
+            return Reference(f"user file {path}", tuple(zip(layer_names, entries, strict=True)))
+        columns = tuple(c if isinstance(c, dict) else {"total_cycles": c} for c in entries)
+        cycles = tuple(int(c.get("total_cycles", 0)) for c in columns)
+        return Reference(
+            f"user file {path}", tuple(zip(layer_names, cycles, strict=True)), columns
+        )
     layers = get_workload(workload)
     report = simulate_network(layers, spec.sim_config())
     names = tuple(r.layer.name for r in report.layers)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from simcoder.agents.changes import Rule
 from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import MODULES, AcceleratorSpec
@@ -101,12 +103,49 @@ def evidence_section(summary: ExecutionSummary, refs: dict[str, Reference]) -> l
     ]
 
 
+def changes_section(state: WorkflowState, rules: Sequence[Rule]) -> list[str]:
+    """Per changed module: its rules, the evidence kinds that held and how strongly it is
+    accepted ("verified against ...", or "accepted on invariants alone — not verified")."""
+    if not rules:
+        return []
+    verdict = state.get("verdict") or {}
+    kinds, labels = verdict.get("kinds", {}), verdict.get("labels", {})
+    accepted = state.get("status") == "accepted"
+    rows = []
+    for r in rules:
+        how = f"component {r.component['name']}" if r.component else "model"
+        rows.append(
+            [
+                f"changes/{r.filename}",
+                r.module,
+                md_escape(r.text),
+                how,
+                f"{len(r.examples)} ({r.examples_by})",
+                ", ".join(kinds.get(r.module, [])) if accepted else "-",
+                labels.get(r.module, "not accepted") if accepted else "not accepted",
+            ]
+        )
+    return [
+        "## Changes to SCALE-Sim 3.0.0 and their evidence",
+        "",
+        *md_table(
+            ["rule", "module", "the user's words", "written by", "examples", "evidence", "verdict"],
+            rows,
+        ),
+        "",
+        "The cycles below differ from SCALE-Sim's where a rule declares them: the table shows "
+        "the changes' effect, not an error.",
+        "",
+    ]
+
+
 def write_outputs(
     run_dir: Path,
     spec: AcceleratorSpec,
     state: WorkflowState,
     refs: dict[str, Reference],
     summary: ExecutionSummary,
+    rules: Sequence[Rule] = (),
 ) -> None:
     write_simulator(run_dir, state)
     rows = _rows(refs, summary)
@@ -126,7 +165,14 @@ def write_outputs(
         f"run(s), {state.get('model_calls', 0)} model call(s).",
         "",
     ]
-    if oracle:
+    if oracle and rules:
+        lines += [
+            "> The library coder is an **oracle**: for a change it composes a known component "
+            "written by simcoder's developers (simcoder generate --list-components), and "
+            "simcoder's verified reference components elsewhere.",
+            "",
+        ]
+    elif oracle:
         lines += [
             "> The library coder is an **oracle**: it composes simcoder's verified "
             "reference components, so its modules pass by construction where SCALE-Sim "
@@ -141,7 +187,7 @@ def write_outputs(
             if (rec := state["modules"].get(m))
         ],
     )
-    lines += ["", *evidence_section(summary, refs)]
+    lines += ["", *changes_section(state, rules), *evidence_section(summary, refs)]
     layers = md_table(
         ["workload", "layer", "reference cycles", "generated cycles", "error %"],
         [

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from simcoder.agents.changes import Change
 from simcoder.simulator.compat.config_json import spec_config
 from simcoder.simulator.errors import UserError
 from simcoder.simulator.registry import KINDS, ModuleKind, module_kind
@@ -38,6 +39,9 @@ class AcceleratorSpec(BaseModel):
     dram_words_per_cycle: int = Field(default=10, gt=0)
     workloads: list[str] = Field(default_factory=lambda: ["alphago_zero"])
     modules: list[ModuleName] = Field(default_factory=lambda: [module_kind(k) for k in KINDS])
+    # how this accelerator differs from SCALE-Sim 3.0.0, in the user's words (see
+    # agents/changes.py and docs/workflow.md)
+    changes: list[Change] = Field(default_factory=list)
 
     @field_validator("workloads")
     @classmethod

@@ -15,7 +15,14 @@ from langgraph.graph import END, START, StateGraph
 
 from simcoder.agents.spec import MODULES
 from simcoder.graph.config import WorkflowConfig
-from simcoder.graph.nodes import Node, make_coder, make_critic, make_executor, make_planner
+from simcoder.graph.nodes import (
+    Node,
+    make_coder,
+    make_critic,
+    make_executor,
+    make_planner,
+    make_review,
+)
 from simcoder.graph.routing import after_critic, after_executor, after_planner
 from simcoder.graph.state import WorkflowState
 
@@ -48,6 +55,8 @@ def _timed(name: str, node: Node) -> Node:
 def build_workflow(config: WorkflowConfig) -> StateGraph:  # type: ignore[type-arg]
     graph = StateGraph(WorkflowState)
     graph.add_node("planner", _timed("planner", make_planner(config)))
+    # with --approve and changes to make: a pause to read and edit changes/*.md (else a no-op)
+    graph.add_node("review", _timed("review", make_review(config)))
     coders = [f"coder_{m}" for m in MODULES]
     for m, name in zip(MODULES, coders, strict=True):
         graph.add_node(name, _timed(name, make_coder(m, config)))
@@ -55,7 +64,8 @@ def build_workflow(config: WorkflowConfig) -> StateGraph:  # type: ignore[type-a
     graph.add_node("executor", _timed("executor", make_executor(config)))
     graph.add_node("critic", _timed("critic", make_critic(config)))
     graph.add_edge(START, "planner")
-    graph.add_conditional_edges("planner", after_planner, [*coders, "executor"])
+    graph.add_edge("planner", "review")
+    graph.add_conditional_edges("review", after_planner, [*coders, "executor", END])
     graph.add_conditional_edges("executor", after_executor, ["critic", END])
     graph.add_conditional_edges("critic", after_critic, [*coders, END])
     return graph

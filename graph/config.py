@@ -39,6 +39,10 @@ class WorkflowSettings(BaseModel):
     # of the first run (run n uses random_seed + n - 1, so each round draws new cases)
     random_budget_s: float = Field(default=3.0, ge=0)
     random_seed: int = 0
+    # independent versions of each changed module (issue 14): 2 writes a second version (a
+    # second model, --model-for storage=A,B, or a second sample of the same model) and
+    # compares the two on every probe
+    versions: int = Field(default=1, ge=1, le=2)
 
     def model_post_init(self, __context: Any) -> None:
         if self.spec is None and not self.description:
@@ -58,6 +62,8 @@ class WorkflowConfig(WorkflowSettings):
     run_dir: Path
     model: Any = None  # a chat model for every module (None: the library coder)
     models: dict[str, Any] = Field(default_factory=dict)  # per module, overrides ``model``
+    # per module, the model of the second version (--versions 2); default: ``model_for``'s
+    alt_models: dict[str, Any] = Field(default_factory=dict)
     planner_model: Any = None
 
     def model_post_init(self, __context: Any) -> None:
@@ -72,6 +78,9 @@ class WorkflowConfig(WorkflowSettings):
 
     def model_for(self, module: str) -> Any:
         return self.models.get(module, self.model)
+
+    def alt_model_for(self, module: str) -> Any:
+        return self.alt_models.get(module, self.model_for(module))
 
     def recursion_limit(self) -> int:
         # planner + per round: coders, executor, critic; with headroom

@@ -12,7 +12,16 @@ from typing import Protocol
 import yaml
 from langgraph.types import interrupt
 
+from simcoder.agents.change_evidence import apply_changes, job_changes, user_numbers
+from simcoder.agents.changes import RULES_DIR, ChangeError, Rule, read_rules, write_rules
 from simcoder.agents.coders import LibraryCoder, LLMCoder
+from simcoder.agents.planning import (
+    PlannerError,
+    check_expected,
+    modules_to_write,
+    plan_description,
+    plan_rules,
+)
 from simcoder.agents.critic import Verdict
 from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import (
@@ -22,11 +31,10 @@ from simcoder.agents.references import (
     reference_for,
 )
 from simcoder.agents.report import write_outputs
-from simcoder.agents.spec import AcceleratorSpec
+from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
 from simcoder.graph.state import ModuleState, WorkflowState, running_seconds
-from simcoder.simulator.errors import UserError
 from simcoder.tools import judge_candidates, run_candidates
 
 
@@ -34,59 +42,131 @@ class Node(Protocol):
     def __call__(self, state: WorkflowState) -> WorkflowState: ...  # only what it changes
 
 
-class PlannerError(UserError):
-    """The planner could not turn the description into a spec; says what to change."""
+__all__ = ["PlannerError"]
+
+
+def _goal(spec: AcceleratorSpec, module: str, rules: list[Rule]) -> str:
+    goal = (
+        f"the {module} module of a {spec.array_rows}x{spec.array_cols} "
+        f"{spec.dataflow.upper()} systolic array, exactly as its SPEC.md says"
+    )
+    mine = [r for r in rules if r.module == module]
+    if mine:
+        files = ", ".join(f"changes/{r.filename}" for r in mine)
+        goal += f", with the change(s) in {files}"
+    return goal
 
 
 def make_planner(config: WorkflowConfig) -> Node:
     def planner(state: WorkflowState) -> WorkflowState:
         spec = config.spec
+        calls = 0
+        sentences: list[dict[str, object]] = []
+        model = config.planner_model or config.model
         if spec is None:
-            model = config.planner_model or config.model
             if model is None:
                 raise PlannerError(
                     "turning a description into a spec needs a model: give "
                     "--model (or --spec FILE, see examples/)"
                 )
-            structured = model.with_structured_output(AcceleratorSpec, method="function_calling")
-            spec = structured.invoke(
-                "Extract the accelerator specification from this description. Use only what "
-                f"it states.\n\n{config.description}"
-            )
+            spec, sentences, calls = plan_description(model, config.description or "")
+        check_expected(spec)
+        rules, rule_calls = plan_rules(spec, config.model_for, model)
+        calls += rule_calls
+        spec = spec.model_copy(update={"modules": modules_to_write(spec, rules)})
         run_dir = Path(state["run_dir"])
-        (run_dir / "spec.yaml").write_text(yaml.safe_dump(spec.model_dump(), sort_keys=False))
-        plan = [
-            {
-                "module": m,
-                "goal": f"the {m} module of a {spec.array_rows}x"
-                f"{spec.array_cols} {spec.dataflow.upper()} systolic "
-                "array, exactly as its SPEC.md says",
-            }
-            for m in spec.modules
-        ]
-        references = {w: r.source for w, r in _references(config, spec).items()}
-        (run_dir / "plan.json").write_text(
-            json.dumps(
-                {"tasks": plan, "workloads": spec.workloads, "references": references}, indent=2
-            )
+        (run_dir / "spec.yaml").write_text(
+            yaml.safe_dump(spec.model_dump(mode="json", exclude_defaults=False), sort_keys=False)
         )
-        modules = {
-            m: ModuleState(round=0, current=None, best=None, passing=False, feedback="", history=[])
-            for m in spec.modules
+        write_rules(run_dir, rules)
+        plan = [{"module": m, "goal": _goal(spec, m, rules)} for m in spec.modules]
+        references = {w: r.source for w, r in _references(config, spec, rules).items()}
+        doc = {
+            "tasks": plan,
+            "workloads": spec.workloads,
+            "references": references,
+            "sentences": sentences,
+            "changes": [
+                {
+                    "change": i,
+                    "text": c.text,
+                    "rules": [f"changes/{r.filename}" for r in rules if r.change == i],
+                    "modules": sorted({r.module for r in rules if r.change == i}),
+                }
+                for i, c in enumerate(spec.changes, 1)
+            ],
         }
+        (run_dir / "plan.json").write_text(json.dumps(doc, indent=2))
+        modules = {m: _fresh() for m in spec.modules}
         return {
-            "spec": spec.model_dump(),
+            "spec": spec.model_dump(mode="json"),
             "plan": plan,
             "references": references,
+            "rules": [r.model_dump(mode="json") for r in rules],
             "modules": modules,
             "pending": list(spec.modules),
             "executions": 0,
             "status": "running",
             "started_at": time.time(),
-            "model_calls": 1 if config.spec is None else 0,
+            "model_calls": calls,
         }
 
     return planner
+
+
+def _fresh() -> ModuleState:
+    return ModuleState(
+        round=0, current=None, best=None, passing=False, feedback="", history=[], alternate=None
+    )
+
+
+def rules_of(state: WorkflowState) -> list[Rule]:
+    return [Rule.model_validate(r) for r in state.get("rules", [])]
+
+
+def make_review(config: WorkflowConfig) -> Node:
+    """With ``--approve`` and changes to make, pause after planning (a LangGraph interrupt) so a
+    person can read and edit ``changes/*.md``; the edited files are read back here, before any
+    code is written."""
+
+    def review(state: WorkflowState) -> WorkflowState:
+        if not config.approve or not state.get("rules"):
+            return {}
+        run_dir = Path(state["run_dir"])
+        decision = interrupt(
+            {
+                "stage": "plan",
+                "rules": [f"changes/{r.filename}" for r in rules_of(state)],
+                "question": f"read and edit the rules in {run_dir / RULES_DIR}, then approve "
+                "writing the modules",
+            }
+        )
+        if not (isinstance(decision, dict) and decision.get("approve")):
+            reason = decision.get("reason", "") if isinstance(decision, dict) else ""
+            return {
+                "status": "stopped: the reviewer rejected the plan" + (f" ({reason})" if reason else ""),
+                "pending": [],
+            }
+        rules = read_rules(run_dir)
+        if not rules:
+            raise ChangeError(f"{run_dir / RULES_DIR}: the rule files are gone; nothing to write")
+        spec = AcceleratorSpec.model_validate(state["spec"])
+        wanted = [m for m in spec.modules]
+        for r in rules:
+            if r.module not in wanted:
+                wanted.append(r.module)
+        modules = {m: state["modules"].get(m) or _fresh() for m in wanted}
+        spec = spec.model_copy(update={"modules": [m for m in MODULES if m in wanted]})
+        plan = [{"module": m, "goal": _goal(spec, m, rules)} for m in spec.modules]
+        return {
+            "rules": [r.model_dump(mode="json") for r in rules],
+            "spec": spec.model_dump(mode="json"),
+            "plan": plan,
+            "modules": modules,
+            "pending": list(spec.modules),
+        }
+
+    return review
 
 
 def make_coder(module: str, config: WorkflowConfig) -> Node:
@@ -94,29 +174,49 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
         if module not in state.get("pending", []):
             return {}
         rec = state["modules"][module].copy()
+        rules = [r for r in rules_of(state) if r.module == module]
         model = config.model_for(module)
-        writer = (
-            LibraryCoder()
-            if model is None
-            else LLMCoder(model, config.strategy, endpoint=config.endpoint)
-        )
         number = rec["round"] + 1
         directory = Path(state["run_dir"]) / "attempts" / module / f"{number:02d}"
         goal = next(t["goal"] for t in state["plan"] if t["module"] == module)
         history = "\n".join(rec["history"])
         feedback = rec["feedback"] + (f"\n\nYour earlier attempts:\n{history}" if history else "")
-        attempt = writer.write(module, number, directory, f"Write {goal}.", feedback.strip())
+        writer = _writer(config, model)
+        attempt = writer.write(
+            module, number, directory, f"Write {goal}.", feedback.strip(), rules=rules
+        )
         line = f"attempt {number} ({writer.name}): {attempt.status}" + (
             f" — {attempt.detail}" if attempt.detail else ""
         )
+        calls = attempt.model_calls
+        if rules and config.versions == 2 and model is not None:
+            # a second version, written independently (another model, or another sample)
+            other = _writer(config, config.alt_model_for(module))
+            b = other.write(
+                module,
+                number,
+                directory.with_name(f"{number:02d}b"),
+                f"Write {goal}.",
+                feedback.strip(),
+                rules=rules,
+            )
+            calls += b.model_calls
+            line += f"; version B: {b.status}" + (f" — {b.detail}" if b.detail else "")
+            rec["alternate"] = str(b.path) if b.path is not None else rec.get("alternate")
         rec["round"], rec["history"] = number, [*rec["history"], line]
         if attempt.path is not None:
             rec["current"] = str(attempt.path)
         else:  # no usable code: keep running the best earlier version, if any
             rec["feedback"] = attempt.detail
-        return {"modules": {module: rec}, "model_calls": attempt.model_calls}
+        return {"modules": {module: rec}, "model_calls": calls}
 
     return coder
+
+
+def _writer(config: WorkflowConfig, model: object) -> LibraryCoder | LLMCoder:
+    if model is None:
+        return LibraryCoder()
+    return LLMCoder(model, config.strategy, endpoint=config.endpoint)
 
 
 @lru_cache(maxsize=32)
@@ -125,16 +225,26 @@ def _cached_references(
 ) -> dict[str, Reference]:
     spec = AcceleratorSpec.model_validate_json(spec_json)
     user = (Path(user_file), read_user_reference(Path(user_file))) if user_file else None
+    if spec.changes:  # SCALE-Sim's numbers for what no rule changes; the user's on top
+        user = None
     return {w: reference_for(spec, w, user, mode) for w in spec.workloads}
 
 
-def _references(config: WorkflowConfig, spec: AcceleratorSpec) -> dict[str, Reference]:
+def _references(
+    config: WorkflowConfig, spec: AcceleratorSpec, rules: list[Rule] | None = None
+) -> dict[str, Reference]:
     """The reference per workload, computed once per spec, mode and reference file (version):
-    the planner, the executor and the critic of every round ask for the same numbers."""
+    the planner, the executor and the critic of every round ask for the same numbers. With
+    changes: SCALE-Sim's columns less those the rules declare, plus the user's numbers."""
     f = config.reference_file
     mtime = f.stat().st_mtime_ns if f is not None and f.exists() else None
     key = (spec.model_dump_json(), config.reference, str(f) if f else None, mtime)
-    return dict(_cached_references(*key))
+    refs = dict(_cached_references(*key))
+    if not spec.changes:
+        return refs
+    table = read_user_reference(f) if f is not None else None
+    rules = rules or []
+    return apply_changes(refs, rules, user_numbers(spec, rules, table))
 
 
 def make_executor(config: WorkflowConfig) -> Node:
@@ -157,7 +267,14 @@ def make_executor(config: WorkflowConfig) -> Node:
                     + (f" ({reason})" if reason else ""),
                     "pending": [],
                 }
-        expected = expected_columns(_references(config, spec))
+        rules = rules_of(state)
+        expected = expected_columns(_references(config, spec, rules))
+        changed = {r.module for r in rules}
+        alternates = {
+            m: r["alternate"]
+            for m, r in state["modules"].items()
+            if m in changed and r.get("alternate") and config.versions == 2
+        }
         summary: ExecutionSummary = run_candidates.invoke(  # a tool run in the trace
             {
                 "run_dir": state["run_dir"],
@@ -170,6 +287,8 @@ def make_executor(config: WorkflowConfig) -> Node:
                 "expected": expected,
                 "random_seed": config.random_seed + number - 1,
                 "random_budget_s": config.random_budget_s,
+                "changes": job_changes(spec, rules) or None,
+                "alternates": alternates or None,
             }
         )
         return {"executions": number, "last_execution": summary.to_state()}
@@ -181,10 +300,16 @@ def make_critic(config: WorkflowConfig) -> Node:
     def critic(state: WorkflowState) -> WorkflowState:
         began = time.time()
         spec = AcceleratorSpec.model_validate(state["spec"])
-        refs = _references(config, spec)
+        rules = rules_of(state)
+        refs = _references(config, spec, rules)
         summary = ExecutionSummary.from_state(state["last_execution"])
         verdict: Verdict = judge_candidates.invoke(  # a tool run in the trace
-            {"summary": summary, "generated": list(spec.modules), "references": refs}
+            {
+                "summary": summary,
+                "generated": list(spec.modules),
+                "references": refs,
+                "rules": rules,
+            }
         )
         modules = {m: _after_verdict(rec, m, verdict) for m, rec in state["modules"].items()}
         update: WorkflowState = {"modules": modules, "verdict": verdict.to_state()}
@@ -206,7 +331,9 @@ def make_critic(config: WorkflowConfig) -> Node:
             )
             update["status"], update["pending"] = stop or "running", (pending if not stop else [])
         if update["status"] != "running":
-            write_outputs(Path(state["run_dir"]), spec, {**state, **update}, refs, summary)
+            write_outputs(
+                Path(state["run_dir"]), spec, {**state, **update}, refs, summary, rules
+            )
         return update
 
     return critic

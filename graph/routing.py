@@ -30,6 +30,10 @@ def budget_exhausted(
 
 
 def after_planner(state: WorkflowState) -> list[str] | str:
+    """After planning (and the plan's review): the coders of the pending modules; a reviewer
+    who rejects the plan ends the run."""
+    if state.get("status", "running") != "running":
+        return END
     pending = state.get("pending", [])
     return [f"coder_{m}" for m in pending] if pending else "executor"
 

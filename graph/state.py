@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, NotRequired, TypedDict
 
 
 class ModuleState(TypedDict):
@@ -18,6 +18,8 @@ class ModuleState(TypedDict):
     passing: bool
     feedback: str
     history: list[str]  # one line per attempt
+    # the second version of a changed module (--versions 2), run beside ``current``
+    alternate: NotRequired[str | None]
 
 
 def merge_modules(
@@ -32,6 +34,7 @@ class WorkflowState(TypedDict, total=False):
     spec: dict[str, Any]  # AcceleratorSpec, serialised
     plan: list[dict[str, str]]
     references: dict[str, str]  # workload -> who vouches for its cycles
+    rules: list[dict[str, Any]]  # the changes' rules (agents/changes.Rule), as changes/*.md say
     modules: Annotated[dict[str, ModuleState], merge_modules]
     pending: list[str]  # modules to (re)write next
     model_calls: Annotated[int, operator.add]

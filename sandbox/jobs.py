@@ -92,12 +92,16 @@ def prepare_job(
     random_seed: int = 0,
     random_budget_s: float = 0.0,
     random_max_cases: int | None = None,
+    changes: Mapping[str, dict[str, Any]] | None = None,
+    alternates: Mapping[str, str] | None = None,
 ) -> Job:
     """A workflow job: ``candidates`` maps a module kind to ``path/file.py:Attr`` on the host;
     the workloads run at ``config`` (else the ``preset``). ``expected`` (per workload, the
     reference's report columns, or cycles, per layer) lets the runner say which candidate
     moves a column where the combination differs; the host still compares every number
-    itself. ``random_seed``/``random_budget_s``: each candidate's random differential cases."""
+    itself. ``random_seed``/``random_budget_s``: each candidate's random differential cases.
+    ``changes``: per changed module, the columns its rules move (``moved``) and its rule
+    examples; ``alternates``: a second version of a changed module, compared with the first."""
     from simcoder.presets import PRESETS
 
     files, modules = {}, {}
@@ -115,6 +119,12 @@ def prepare_job(
         "random_budget_s": float(random_budget_s),
         "random_max_cases": random_max_cases,
     }
+    if changes:  # modules meant to differ from SCALE-Sim: columns they move, rule examples
+        spec["changes"] = {k: dict(v) for k, v in changes.items()}
+        for kind, target in (alternates or {}).items():  # a second, independent version
+            path, _, attr = target.rpartition(":")
+            files[f"{kind}_b"] = Path(path)
+            spec["changes"].setdefault(kind, {})["alternate"] = f"candidate/{kind}_b.py:{attr}"
     if layer_limit is not None:  # only each workload's first layers (quick timings)
         spec["layer_limit"] = int(layer_limit)
     if expected is not None:

@@ -141,6 +141,7 @@ def _checked_workload(
     config: Any,
     expected: list[Any] | None,
     limit: int | None,
+    changed: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], dict[str, list[Any]], list[dict[str, Any]]]:
     """The user's workload at the user's configuration, layer by layer, with the candidates in
     (``simulator.checks.staged``): each layer's report columns; each candidate's own output on
@@ -168,6 +169,8 @@ def _checked_workload(
             return {"name": name, **_failure(exc), "layers": out}, found, blame
         case = f"{name} layer {layer.name}"
         for kind, diffs in staged.diffs.items():
+            if kind in changed:
+                continue  # meant to differ from the reference's: judged by its columns
             found[kind] += [
                 Violation(f"workload.{d.path}", kind, case, d.expected, d.got)
                 for d in (diffs or [])[:DIFFS_PER_CASE]
@@ -190,7 +193,9 @@ def _checked_workload(
                 "workload": name,
                 "layer": layer.name,
                 "columns": columns,
-                "own_output_differs": [k for k, d in staged.diffs.items() if d],
+                "own_output_differs": [
+                    k for k, d in staged.diffs.items() if d and k not in changed
+                ],
                 "alone": alone,
             }
         )
@@ -217,6 +222,51 @@ def _cross_check(loaded: dict[str, Any], evidence: dict[str, Any], refs: Any) ->
                     ]
 
 
+def _changed_checks(
+    kind: str,
+    module: Any,
+    change: dict[str, Any],
+    probes: list[Any],
+    config: Any,
+    result: dict[str, Any],
+) -> Any:
+    """A changed module's evidence (``simulator.checks.changed``): on the probes in the spec's
+    bandwidth mode (a change may be defined for one mode only), its rule examples, and against
+    its second version when the job has one."""
+    from simcoder.simulator.checks.changed import Example, check_changed_module
+    from simcoder.simulator.checks.probes import Probe
+    from simcoder.simulator.checks.runner import REPORT_FIELDS
+    from simcoder.simulator.compat.config_json import config_from_json
+    from simcoder.simulator.types import Layer
+
+    if config is not None:
+        mode = config.memory.bandwidth_mode
+        probes = [p for p in probes if p.config.memory.bandwidth_mode is mode]
+    examples = [
+        Example(
+            e["name"],
+            Probe(Layer(**e["layer"]), config_from_json(e["config"]), "example"),
+            e["expected"],
+        )
+        for e in change.get("examples", [])
+    ]
+    alternate, record = None, None
+    target = change.get("alternate")
+    if target:
+        alternate, record = _load(kind, target)
+    ev = check_changed_module(
+        kind, module, probes, change.get("moved", []), REPORT_FIELDS, examples, alternate
+    )
+    if record is not None and alternate is None:
+        from simcoder.simulator.checks.violations import Violation
+
+        ev.probes["version"], ev.failing["version"] = 1, 1
+        ev.violations.append(
+            Violation("version.load", kind, "loading version B", "a module", str(record["error"]))
+        )
+    return ev
+
+
 # (kind, the modules with the candidate in, layer, config, case name) -> violations
 CaseChecks = Callable[[str, Any, Any, Any, str], list[Any]]
 
@@ -236,10 +286,17 @@ def _module_checks(
         probes += spec_probes(config, layers)
     refs = ReferenceOutputs()
     evidence: dict[str, Any] = {}
+    changes = spec.get("changes") or {}
     for kind, module in loaded.items():
         if module is None:
             continue
         record = result["modules"][kind]
+        if kind in changes:
+            try:
+                evidence[kind] = _changed_checks(kind, module, changes[kind], probes, config, result)
+            except BaseException as exc:
+                record |= _failure(exc) | {"failure": "checks"}
+            continue
         try:
             evidence[kind] = check_module_evidence(
                 kind,
@@ -253,7 +310,7 @@ def _module_checks(
             )
         except BaseException as exc:
             record |= _failure(exc) | {"failure": "checks"}
-    _cross_check(loaded, evidence, refs)
+    _cross_check({k: m for k, m in loaded.items() if k not in changes}, evidence, refs)
     for kind, ev in evidence.items():
         record = result["modules"][kind]
         record["violations"] = [v.to_dict() for v in ev.violations]
@@ -311,7 +368,13 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
                     result["workloads"].append(_plain_workload(w, modules, config, limit))
                     continue
                 entry, found, blame = _checked_workload(
-                    w, live, modules, config, expected.get(w), limit
+                    w,
+                    live,
+                    modules,
+                    config,
+                    expected.get(w),
+                    limit,
+                    frozenset(spec.get("changes") or {}),
                 )
                 result["workloads"].append(entry)
                 result["blame"] += blame

@@ -10,6 +10,7 @@ from typing import Any
 
 from langchain_core.tools import tool
 
+from simcoder.agents.changes import Rule
 from simcoder.agents.critic import Verdict, judge
 from simcoder.agents.executor import ExecutionSummary, execute
 from simcoder.agents.references import Reference
@@ -29,6 +30,8 @@ def run_candidates(
     expected: dict[str, list[Any]] | None = None,
     random_seed: int = 0,
     random_budget_s: float = 0.0,
+    changes: dict[str, dict[str, Any]] | None = None,
+    alternates: dict[str, str] | None = None,
 ) -> ExecutionSummary:
     """Run candidate simulator modules (module kind -> Python file) in the sandbox: each
     module's checks, then the spec's workloads with all candidates swapped in. Returns a short
@@ -43,6 +46,8 @@ def run_candidates(
         expected,
         random_seed,
         random_budget_s,
+        changes=changes,
+        alternates=alternates,
     )
 
 
@@ -51,11 +56,12 @@ def judge_candidates(
     summary: ExecutionSummary,
     generated: list[str],
     references: dict[str, Reference],
+    rules: list[Rule] | None = None,
 ) -> Verdict:
     """Decide from a sandbox run's summary: accept when every check passes and cycles equal
     the reference (workload -> {source, layers: [[layer, cycles], ...]}); otherwise blame the
     first failing module in pipeline order, with concrete feedback."""
-    return judge(summary, generated, references)
+    return judge(summary, generated, references, rules or [])
 
 
 ALL = [run_candidates, judge_candidates]
