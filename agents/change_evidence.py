@@ -145,9 +145,11 @@ def label(kinds: Sequence[str], rules: Sequence[Rule], module: str) -> str:
     if mine and all(r.component for r in mine):
         return "oracle: a known component, checked against its own examples"
     if any(k.startswith(EXAMPLES) for k in kinds) or VERSIONS in kinds:
-        return "accepted on the planner's examples" + (
-            " and two agreeing versions" if VERSIONS in kinds else ""
-        ) + " — not verified against numbers you trust"
+        return (
+            "accepted on the planner's examples"
+            + (" and two agreeing versions" if VERSIONS in kinds else "")
+            + " — not verified against numbers you trust"
+        )
     return "accepted on invariants alone — not verified"
 
 

@@ -301,7 +301,9 @@ class Component:
         for p in self.params:
             v = given.get(p.name, p.default)
             if isinstance(v, bool) or not isinstance(v, int) or v < p.minimum:
-                raise ValueError(f"component {self.name}: {p.name} must be an integer >= {p.minimum}")
+                raise ValueError(
+                    f"component {self.name}: {p.name} must be an integer >= {p.minimum}"
+                )
             out[p.name] = v
         return out
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from simcoder.agents.prompts import CLASS_NAME, contract, module_spec, render
@@ -91,7 +91,6 @@ class LibraryCoder:
         )
         return Attempt(module, number, path, "written", 0, oracle=True)
 
-
     def _compose(self, module: str, number: int, directory: Path, rules: list[Rule]) -> Attempt:
         """A changed module: the known component its rule names, with its parameters."""
         from simcoder.agents.changes import COMPONENTS
@@ -102,13 +101,15 @@ class LibraryCoder:
                 f"the library coder composes one known component per module; {module}'s rules "
                 f"({', '.join('changes/' + r.filename for r in rules)}) "
                 + ("name several" if len(named) > 1 else "include one that names none")
-                + ": give a model (--model-for " + module + "=MODEL)"
+                + ": give a model (--model-for "
+                + module
+                + "=MODEL)"
             )
             (directory / "attempt.json").write_text(
                 json.dumps({"coder": "library", "status": "no_code", "detail": detail}, indent=2)
             )
             return Attempt(module, number, None, "no_code", 0, detail, oracle=True)
-        ref = dict(named[0])  # type: ignore[arg-type]
+        ref = dict(named[0] or {})
         comp = COMPONENTS[ref.pop("name")]
         params = comp.resolve(ref)
         path = directory / "module.py"
@@ -138,7 +139,7 @@ def rules_text(rules: Sequence[Rule]) -> str:
         "rule lists may change; every other column must stay exactly SCALE-Sim's.",
     ]
     for r in rules:
-        out.append(f"\n### Rule {r.number} (the user's words: \"{r.text}\")\n{r.rule.strip()}")
+        out.append(f'\n### Rule {r.number} (the user\'s words: "{r.text}")\n{r.rule.strip()}')
         out.append(f"Columns it may move: {', '.join(r.columns)}")
         for ex in r.examples:
             shape = ex.layer.model_dump(exclude_none=True)

@@ -230,9 +230,7 @@ def judge(
     users = _user_counts(refs)
     kinds = {
         m: tuple(
-            evidence_kinds(
-                m, m in changed, _ev(summary.modules.get(m)), rules, users.get(m, 0)
-            )
+            evidence_kinds(m, m in changed, _ev(summary.modules.get(m)), rules, users.get(m, 0))
         )
         for m in order
     }
@@ -242,7 +240,11 @@ def judge(
         blame=None,
         feedback="every check passes and every report column equals the reference on every "
         "workload"
-        + (" (the columns the rules declare excepted, the user's numbers included)" if rules else ""),
+        + (
+            " (the columns the rules declare excepted, the user's numbers included)"
+            if rules
+            else ""
+        ),
         passing=passing,
         evidence=evidence,
         compared=compared,

@@ -62,16 +62,22 @@ def make_model(
 MODELS_FILE = "models.json"  # the command line's model choices: resume asks the same models
 
 
-def configure_models(choice: dict[str, Any], run_dir: Path) -> tuple[Any, dict[str, Any]]:
+def configure_models(
+    choice: dict[str, Any], run_dir: Path
+) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """``--model``, ``--model-for`` and ``--base-url`` -> (model for every module, per-module
-    models); saved in the run directory (names and URLs only, never a key) for ``resume``."""
+    models, per-module models of the second version: ``--model-for storage=A,B``); saved in the
+    run directory (names and URLs only, never a key) for ``resume``."""
     model = make_model(choice["model"], choice["base_url"]) if choice["model"] else None
-    models = {}
+    models, alternates = {}, {}
     for item in choice["model_for"]:
         module, sep, target = item.partition("=")
         if not sep:
-            raise UserError(f"--model-for {item!r}: write MODULE=PROVIDER:MODEL")
-        models[module] = make_model(target, choice["base_url"])
+            raise UserError(f"--model-for {item!r}: write MODULE=PROVIDER:MODEL[,PROVIDER:MODEL]")
+        first, _, second = target.partition(",")
+        models[module] = make_model(first, choice["base_url"])
+        if second:  # the second, independent version's model (--versions 2)
+            alternates[module] = make_model(second, choice["base_url"])
     if model is not None or models:
         from langchain_community.cache import SQLiteCache
         from langchain_core.globals import set_llm_cache
@@ -79,7 +85,7 @@ def configure_models(choice: dict[str, Any], run_dir: Path) -> tuple[Any, dict[s
         run_dir.mkdir(parents=True, exist_ok=True)
         (run_dir / MODELS_FILE).write_text(json.dumps(choice, indent=2))
         set_llm_cache(SQLiteCache(database_path=str(run_dir / "llm_cache.sqlite")))
-    return model, models
+    return model, models, alternates
 
 
 def endpoint_failed(exc: BaseException) -> bool:

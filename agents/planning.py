@@ -97,7 +97,10 @@ def _ask(model: Any, prompt: str, schema: type[BaseModel], what: str) -> tuple[A
         messages = [
             *messages,
             ("ai", text),
-            ("human", f"That answer cannot be used: {problem}. Answer again with one ```json block."),
+            (
+                "human",
+                f"That answer cannot be used: {problem}. Answer again with one ```json block.",
+            ),
         ]
     raise PlannerError(f"the planner's model gave no usable {what} ({problem})")
 
@@ -110,7 +113,9 @@ def _field_help() -> str:
     return "\n".join(out)
 
 
-def plan_description(model: Any, description: str) -> tuple[AcceleratorSpec, list[dict[str, Any]], int]:
+def plan_description(
+    model: Any, description: str
+) -> tuple[AcceleratorSpec, list[dict[str, Any]], int]:
     """(the spec, where each sentence went, model calls). A sentence the model places nowhere,
     or marks as a change, becomes a change: nothing the user wrote is dropped."""
     said = sentences(description)
@@ -119,10 +124,10 @@ def plan_description(model: Any, description: str) -> tuple[AcceleratorSpec, lis
         "You plan a cycle-accurate simulator of a systolic-array DNN accelerator. Its baseline "
         "is SCALE-Sim 3.0.0, set by these fields:\n"
         f"{_field_help()}\n\nThe user's description, sentence by sentence:\n{numbered}\n\n"
-        "Answer with one ```json block: {\"spec\": {field: value, ...} (use only what the "
-        "description states; name is a short name), \"placements\": [{\"sentence\": n, "
-        "\"fields\": [fields it sets]} or {\"sentence\": n, \"change\": true, \"module\": "
-        "\"mapping|interconnect|storage\"} for a sentence that says how this accelerator "
+        'Answer with one ```json block: {"spec": {field: value, ...} (use only what the '
+        'description states; name is a short name), "placements": [{"sentence": n, '
+        '"fields": [fields it sets]} or {"sentence": n, "change": true, "module": '
+        '"mapping|interconnect|storage"} for a sentence that says how this accelerator '
         "differs from SCALE-Sim and sets none of the fields]}."
     )
     planned, calls = _ask(model, prompt, PlannedSpec, "spec")
@@ -173,9 +178,7 @@ implies}}, "why": "the arithmetic"}}]}}]}}. A change that touches two modules is
 rule per module."""
 
 
-def draft_rules(
-    model: Any, spec: AcceleratorSpec, change: Change
-) -> tuple[list[RulePart], int]:
+def draft_rules(model: Any, spec: AcceleratorSpec, change: Change) -> tuple[list[RulePart], int]:
     accelerator = (
         f"{spec.array_rows}x{spec.array_cols} {spec.dataflow.upper()} array, SRAMs "
         f"{spec.ifmap_sram_kib}/{spec.filter_sram_kib}/{spec.ofmap_sram_kib} kB, "
@@ -200,9 +203,7 @@ def draft_rules(
     return list(draft.parts), calls
 
 
-def plan_rules(
-    spec: AcceleratorSpec, model_for: Any, planner_model: Any
-) -> tuple[list[Rule], int]:
+def plan_rules(spec: AcceleratorSpec, model_for: Any, planner_model: Any) -> tuple[list[Rule], int]:
     """One rule per module each change touches; ``model_for(module)`` is the coder's model
     (None: the library coder). Errors name the change and say what to give."""
     rules: list[Rule] = []
@@ -249,7 +250,7 @@ def plan_rules(
             raise ChangeError(
                 f"{where}: nothing can write this change offline. Give component: (a known "
                 "change; simcoder generate --list-components), or a model (--model, or "
-                "--planner-model and --model-for MODULE=...) to write its rule and module"
+                "--model-for MODULE=PROVIDER:MODEL) to write its rule and module"
             )
         for part in parts:
             if model_for(part.module) is None:

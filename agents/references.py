@@ -231,10 +231,8 @@ def reference_for(
         if all(isinstance(c, int) for c in entries):
             return Reference(f"user file {path}", tuple(zip(layer_names, entries, strict=True)))
         columns = tuple(c if isinstance(c, dict) else {"total_cycles": c} for c in entries)
-        cycles = tuple(int(c.get("total_cycles", 0)) for c in columns)
-        return Reference(
-            f"user file {path}", tuple(zip(layer_names, cycles, strict=True)), columns
-        )
+        totals = tuple(int(c.get("total_cycles", 0)) for c in columns)
+        return Reference(f"user file {path}", tuple(zip(layer_names, totals, strict=True)), columns)
     layers = get_workload(workload)
     report = simulate_network(layers, spec.sim_config())
     names = tuple(r.layer.name for r in report.layers)

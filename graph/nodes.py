@@ -15,6 +15,8 @@ from langgraph.types import interrupt
 from simcoder.agents.change_evidence import apply_changes, job_changes, user_numbers
 from simcoder.agents.changes import RULES_DIR, ChangeError, Rule, read_rules, write_rules
 from simcoder.agents.coders import LibraryCoder, LLMCoder
+from simcoder.agents.critic import Verdict
+from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.planning import (
     PlannerError,
     check_expected,
@@ -22,8 +24,6 @@ from simcoder.agents.planning import (
     plan_description,
     plan_rules,
 )
-from simcoder.agents.critic import Verdict
-from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import (
     Reference,
     expected_columns,
@@ -97,7 +97,7 @@ def make_planner(config: WorkflowConfig) -> Node:
             ],
         }
         (run_dir / "plan.json").write_text(json.dumps(doc, indent=2))
-        modules = {m: _fresh() for m in spec.modules}
+        modules: dict[str, ModuleState] = {m: _fresh() for m in spec.modules}
         return {
             "spec": spec.model_dump(mode="json"),
             "plan": plan,
@@ -144,7 +144,8 @@ def make_review(config: WorkflowConfig) -> Node:
         if not (isinstance(decision, dict) and decision.get("approve")):
             reason = decision.get("reason", "") if isinstance(decision, dict) else ""
             return {
-                "status": "stopped: the reviewer rejected the plan" + (f" ({reason})" if reason else ""),
+                "status": "stopped: the reviewer rejected the plan"
+                + (f" ({reason})" if reason else ""),
                 "pending": [],
             }
         rules = read_rules(run_dir)
@@ -155,7 +156,7 @@ def make_review(config: WorkflowConfig) -> Node:
         for r in rules:
             if r.module not in wanted:
                 wanted.append(r.module)
-        modules = {m: state["modules"].get(m) or _fresh() for m in wanted}
+        modules: dict[str, ModuleState] = {m: state["modules"].get(m) or _fresh() for m in wanted}
         spec = spec.model_copy(update={"modules": [m for m in MODULES if m in wanted]})
         plan = [{"module": m, "goal": _goal(spec, m, rules)} for m in spec.modules]
         return {
@@ -196,7 +197,8 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
                 module,
                 number,
                 directory.with_name(f"{number:02d}b"),
-                f"Write {goal}.",
+                f"Write {goal}. You write an independent second version (version B): work the "
+                "rule out yourself.",
                 feedback.strip(),
                 rules=rules,
             )
@@ -331,9 +333,7 @@ def make_critic(config: WorkflowConfig) -> Node:
             )
             update["status"], update["pending"] = stop or "running", (pending if not stop else [])
         if update["status"] != "running":
-            write_outputs(
-                Path(state["run_dir"]), spec, {**state, **update}, refs, summary, rules
-            )
+            write_outputs(Path(state["run_dir"]), spec, {**state, **update}, refs, summary, rules)
         return update
 
     return critic

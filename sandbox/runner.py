@@ -293,7 +293,9 @@ def _module_checks(
         record = result["modules"][kind]
         if kind in changes:
             try:
-                evidence[kind] = _changed_checks(kind, module, changes[kind], probes, config, result)
+                evidence[kind] = _changed_checks(
+                    kind, module, changes[kind], probes, config, result
+                )
             except BaseException as exc:
                 record |= _failure(exc) | {"failure": "checks"}
             continue

@@ -64,7 +64,7 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
             )
         )
     choice = {"model": args.model, "model_for": args.model_for or [], "base_url": args.base_url}
-    model, models = configure_models(choice, run_dir)
+    model, models, alternates = configure_models(choice, run_dir)
     return _validated(
         lambda: WorkflowConfig(
             run_dir=run_dir,
@@ -72,6 +72,8 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
             description=args.description,
             model=model,
             models=models,
+            alt_models=alternates,
+            versions=args.versions,
             endpoint=args.base_url,
             strategy=args.strategy,
             sandbox=args.sandbox,
@@ -99,8 +101,22 @@ def _random_case_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _ask_plan(request: dict[str, Any]) -> dict[str, Any]:
+    """The interactive reviewer of a plan: the rules to read (and edit), then approve or not."""
+    print("\napproval needed before any module is written; the rules:", file=sys.stderr)
+    for path in request["rules"]:
+        print(f"  {path}", file=sys.stderr)
+    print(f"{request['question']} [y]es / [n]o: ", end="", file=sys.stderr)
+    if input().strip().lower() in ("y", "yes"):
+        return {"approve": True}
+    print("reason (optional): ", end="", file=sys.stderr)
+    return {"approve": False, "reason": input().strip()}
+
+
 def _ask(request: dict[str, Any]) -> dict[str, Any]:
     """The interactive reviewer: show what would run, then approve, reject or show the code."""
+    if request.get("stage") == "plan":
+        return _ask_plan(request)
     print(f"\napproval needed before sandbox run {request['execution']}:", file=sys.stderr)
     for module, path in request["candidates"].items():
         lines = len(Path(path).read_text().splitlines())
@@ -126,6 +142,15 @@ def _approver(config: Any) -> Any:
 def _summarise(state: dict[str, Any], run_dir: Path, seconds: float) -> None:
     from simcoder.graph.run import AWAITING
 
+    if state.get("status") == AWAITING and state["approval_request"].get("stage") == "plan":
+        print("paused after planning, before any code is written; read and edit the rules:")
+        for path in state["approval_request"]["rules"]:
+            print(f"  {run_dir / path}")
+        print(
+            f"then answer with: simcoder resume {run_dir} --approve   "
+            "(or --reject REASON to stop the run)"
+        )
+        return
     if state.get("status") == AWAITING:
         request = state["approval_request"]
         print(f"paused before sandbox run {request['execution']}; the code to review:")
@@ -140,11 +165,16 @@ def _summarise(state: dict[str, Any], run_dir: Path, seconds: float) -> None:
         f"status: {state.get('status')} after {state.get('executions', 0)} sandbox run(s) "
         f"in {seconds:.1f} s"
     )
-    evidence = (state.get("verdict") or {}).get("evidence", {})
+    verdict = state.get("verdict") or {}
+    evidence, kinds, labels = (verdict.get(k, {}) for k in ("evidence", "kinds", "labels"))
     for m, rec in state.get("modules", {}).items():
         print(f"  {m}: {'passing' if rec['passing'] else 'failing'} after {rec['round']} round(s)")
+        if state.get("status") == "accepted" and m in labels:
+            print(f"    accepted: {labels[m]} (evidence: {', '.join(kinds.get(m, []))})")
         if m in evidence:
             print(f"    evidence: {evidence[m]}")
+    for r in state.get("rules", []):
+        print(f"  rule changes/{r['number']}.md ({r['module']}): {r['text']}")
     compared = (state.get("verdict") or {}).get("compared")
     if compared:
         print(f"  {compared}")
@@ -166,6 +196,11 @@ def _progress(node: str, update: dict[str, Any]) -> None:
 def cmd_generate(args: argparse.Namespace) -> int:
     from simcoder.graph.run import generate
 
+    if args.list_components:
+        from simcoder.agents.changes import component_listing
+
+        print(component_listing())
+        return 0
     if not args.spec and not args.description:
         raise UserError("describe the accelerator in quotes, or give --spec FILE (see examples/)")
     run_dir = Path(args.outdir or f"runs/{time.strftime('%Y%m%d-%H%M%S')}")
@@ -193,13 +228,14 @@ def cmd_resume(args: argparse.Namespace) -> int:
         "model_for": args.model_for or before.get("model_for", []),
         "base_url": args.base_url or before.get("base_url"),
     }
-    model, models = configure_models(choice, run_dir)
+    model, models, alternates = configure_models(choice, run_dir)
     config = _validated(
         lambda: load_config(
             run_dir,
             sandbox=args.sandbox or None,
             model=model,
             models=models,
+            alt_models=alternates,
             endpoint=choice["base_url"],
         )
     )
@@ -297,7 +333,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("--spec", help="a spec file (YAML), skipping the planner's model")
     g.add_argument("--workload", action="append", help="built-in workload(s) to check on")
     g.add_argument("--model", help="PROVIDER:MODEL for every coder (default: library coder)")
-    g.add_argument("--model-for", action="append", metavar="MODULE=PROVIDER:MODEL")
+    g.add_argument(
+        "--model-for",
+        action="append",
+        metavar="MODULE=PROVIDER:MODEL[,PROVIDER:MODEL]",
+        help="the model of one module's coder; a second model after a comma writes the "
+        "second version (--versions 2)",
+    )
     g.add_argument("--base-url", help="an OpenAI-compatible endpoint (vLLM, Ollama, ...)")
     g.add_argument(
         "--strategy", default="zero-shot", choices=["zero-shot", "icl", "cot", "icl+cot"]
@@ -312,11 +354,25 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "default: golden where it covers the spec, else simcoder",
     )
     g.add_argument("--max-rounds", type=int, default=3)
+    g.add_argument(
+        "--versions",
+        type=int,
+        choices=[1, 2],
+        default=1,
+        help="2: write each changed module twice, independently (--model-for MODULE=A,B, or "
+        "two samples of one model), and compare the two on every probe",
+    )
+    g.add_argument(
+        "--list-components",
+        action="store_true",
+        help="list the known changes the offline coder composes (component: in a spec)",
+    )
     _random_case_args(g)
     g.add_argument(
         "--approve",
         action="store_true",
-        help="pause before each sandbox run so you can read the code and approve or reject it",
+        help="pause after planning (read and edit the rules in changes/*.md) and before each "
+        "sandbox run (read the code), to approve or reject",
     )
     g.add_argument("-o", "--outdir", help="the run directory (default runs/<time>)")
     g.set_defaults(func=cmd_generate)

@@ -7,6 +7,7 @@ not run at all are not stored, and run again)."""
 
 from __future__ import annotations
 
+
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from simcoder.agents.changes import Rule
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import Task, cases_json, expected, hand_expected
@@ -135,7 +137,15 @@ class OracleCoder:
     def __init__(self, task: Task) -> None:
         self.task = task
 
-    def write(self, module: str, number: int, directory: Path, task: str, feedback: str) -> Attempt:
+    def write(
+        self,
+        module: str,
+        number: int,
+        directory: Path,
+        task: str,
+        feedback: str,
+        rules: Sequence[Rule] = (),
+    ) -> Attempt:
         directory.mkdir(parents=True, exist_ok=True)
         target, attr = self.task.reference.split(":")
         path = directory / "module.py"

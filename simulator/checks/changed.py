@@ -88,11 +88,21 @@ def check_changed_module(
         try:
             got = simulate_layer(probe.layer, probe.config, mine)
         except Exception as exc:
-            _add(ev, "unchanged", [Violation("crash", kind, probe.name, "a report", _crash(exc))], probe)
+            _add(
+                ev,
+                "unchanged",
+                [Violation("crash", kind, probe.name, "a report", _crash(exc))],
+                probe,
+            )
             continue
         found = [
-            Violation(f"unchanged.{c}", kind, probe.name, f"{report_value(want, c):g} (SCALE-Sim's; "
-                      "no rule declares this column)", f"{report_value(got, c):g}")
+            Violation(
+                f"unchanged.{c}",
+                kind,
+                probe.name,
+                f"{report_value(want, c):g} (SCALE-Sim's; no rule declares this column)",
+                f"{report_value(got, c):g}",
+            )
             for c in kept
             if not _same(report_value(want, c), report_value(got, c))
         ][:4]
@@ -110,11 +120,21 @@ def check_changed_module(
         try:
             got = simulate_layer(ex.probe.layer, ex.probe.config, mine)
         except Exception as exc:
-            _add(ev, "example", [Violation("crash", kind, ex.name, "a report", _crash(exc))], ex.probe)
+            _add(
+                ev,
+                "example",
+                [Violation("crash", kind, ex.name, "a report", _crash(exc))],
+                ex.probe,
+            )
             continue
         found = [
-            Violation(f"example.{c}", kind, f"rule example {ex.name} ({ex.probe.name})",
-                      f"{v:g} (the rule's worked example)", f"{report_value(got, c):g}")
+            Violation(
+                f"example.{c}",
+                kind,
+                f"rule example {ex.name} ({ex.probe.name})",
+                f"{v:g} (the rule's worked example)",
+                f"{report_value(got, c):g}",
+            )
             for c, v in ex.expected.items()
             if not _same(float(v), report_value(got, c))
         ]
@@ -130,11 +150,23 @@ def version_diffs(kind: str, probe: Probe, got: LayerReport, other: Modules) -> 
     try:
         theirs = simulate_layer(probe.layer, probe.config, other)
     except Exception as exc:
-        return [Violation("version.crash", kind, probe.name, "a report (version A gives one)",
-                          f"version B raised {_crash(exc)}")]
+        return [
+            Violation(
+                "version.crash",
+                kind,
+                probe.name,
+                "a report (version A gives one)",
+                f"version B raised {_crash(exc)}",
+            )
+        ]
     return [
-        Violation(f"version.{c}", kind, probe.name, f"{report_value(got, c):g} (version A)",
-                  f"{report_value(theirs, c):g} (version B)")
+        Violation(
+            f"version.{c}",
+            kind,
+            probe.name,
+            f"{report_value(got, c):g} (version A)",
+            f"{report_value(theirs, c):g} (version B)",
+        )
         for c in REPORT_FIELDS
         if not _same(report_value(got, c), report_value(theirs, c))
     ][:4]

@@ -51,6 +51,7 @@ def test_graph_has_the_design_card_nodes(tmp_path: Path) -> None:
     graph = build_workflow(WorkflowConfig(run_dir=tmp_path, spec=SPEC))
     assert set(graph.nodes) == {
         "planner",
+        "review",
         "coder_mapping",
         "coder_interconnect",
         "coder_storage",
