@@ -7,7 +7,6 @@ not run at all are not stored, and run again)."""
 
 from __future__ import annotations
 
-
 import json
 import os
 import re
