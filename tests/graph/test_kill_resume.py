@@ -175,6 +175,7 @@ def test_resume_keeps_the_saved_budgets_unless_overridden(tmp_path: Path) -> Non
         "approve": True,
         "random_budget_s": 1.5,
         "random_seed": 7,
+        "versions": 2,
     }
     assert set(chosen) == set(WorkflowSettings.model_fields)  # every one, not the defaults
     assert all(chosen[k] != f.default for k, f in WorkflowSettings.model_fields.items())
