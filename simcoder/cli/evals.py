@@ -12,20 +12,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from simcoder.evals import harness, report
-    from simcoder.evals.tasks import TASKS, select
+    from simcoder.evals.tasks import TASKS, TIERS, select
 
     if args.list:
+        width = max(len(t.id) for t in TASKS)
+        print(f"{'task':{width}} {'tier':10} tags")
         for t in TASKS:
-            print(f"{t.id:32} {' '.join(t.tags)}")
-        print(f"{len(TASKS)} tasks; `simcoder eval --show ID` prints one task's description")
+            print(f"{t.id:{width}} {TIERS[t.tier_key]:10} {' '.join(t.tags)}")
+        counts = ", ".join(
+            f"{sum(t.tier_key == k for t in TASKS)} {label}" for k, label in TIERS.items()
+        )
+        print(
+            f"{len(TASKS)} tasks ({counts}); select a tier with --tasks scalesim, rule or words; "
+            "`simcoder eval --show ID` prints one task's description"
+        )
         return 0
     if args.show:
-        from simcoder.evals.tasks import BY_ID
+        from simcoder.evals.tasks import BY_ID, rule_twin
 
         if args.show not in BY_ID:
             raise UserError(f"--show {args.show!r}: no such task; see `simcoder eval --list`")
         task = BY_ID[args.show]
-        print(f"{task.id}\n\n{task.description}\n\nreference: {task.reference}")
+        print(f"{task.id} ({TIERS[task.tier_key]})\n\n{task.description}")
+        print(f"\nreference: {task.reference}")
+        if task.tier == "words":
+            print(f"graded as its rule twin {rule_twin(task).id} (--show it for the rule)")
         for h in task.hand:
             print(
                 f"hand-worked ({h.layer.name}, {h.rows}x{h.cols}, {h.kib}): {h.expected} - {h.why}"
@@ -81,7 +92,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     e.add_argument(
         "--tasks",
         default="all",
-        help="all, ids, globs (storage-*) or tags (os, user, variant, ...)",
+        help="all, ids, globs (storage-*) or tags (os, user, variant, ...); the tiers: "
+        "scalesim, rule (variants told their rule), words (told only the user's sentence)",
     )
     e.add_argument(
         "--models",

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from simcoder.agents.changes import Rule
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
 from simcoder.agents.prompts import STRATEGIES
-from simcoder.evals.tasks import Task, cases_json, expected, hand_expected
+from simcoder.evals.tasks import TIERS, Task, cases_json, expected, hand_expected
 from simcoder.sandbox.jobs import build_job
 from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits, SandboxUnavailable
 from simcoder.simulator.equality import same_number
@@ -349,8 +349,8 @@ def bootstrap_ci(
 
 
 def score(samples: list[Sample], tasks: list[Task], ks: list[int]) -> list[dict[str, Any]]:
-    """One row per (model, strategy): Pass@k with CIs, per module, the failure taxonomy by
-    module and token use."""
+    """One row per (model, strategy): Pass@k with CIs, per module and per tier (SCALE-Sim, with
+    rule, from words), the failure taxonomy by module and token use."""
     cells: dict[tuple[str, str], list[Sample]] = {}
     for s in samples:
         cells.setdefault((s.model, s.strategy), []).append(s)
@@ -375,10 +375,19 @@ def score(samples: list[Sample], tasks: list[Task], ks: list[int]) -> list[dict[
                     if t.module == module and t.id in counts
                 ]
                 by_module[module] = sum(mv) / len(mv) if mv else None
+            by_tier = {}
+            for tier in TIERS:
+                tv = [
+                    pass_at_k(*counts[t.id], k)
+                    for t in tasks
+                    if t.tier_key == tier and t.id in counts
+                ]
+                by_tier[tier] = sum(tv) / len(tv) if tv else None
             passk[str(k)] = {
                 "value": sum(values) / len(values),
                 "ci95": [lo, hi],
                 "by_module": by_module,
+                "by_tier": by_tier,
             }
         taxonomy = {
             module: {
@@ -459,6 +468,7 @@ def run_eval(
     result = {
         "schema": "simcoder.eval/1",
         "tasks": [t.id for t in tasks],
+        "tiers": {t.id: t.tier_key for t in tasks},  # keys of tasks.TIERS
         "models": [{"label": m.label, "kind": m.kind, "endpoint": m.endpoint} for m in models],
         "strategies": strategies,
         "n": n,

@@ -8,6 +8,7 @@ from typing import Any
 
 from simcoder import pages
 from simcoder.evals.harness import CATEGORIES
+from simcoder.evals.tasks import TIERS
 from simcoder.simulator.registry import KINDS
 
 KIND = {
@@ -28,6 +29,29 @@ def _per_sample(row: dict[str, Any], key: str) -> str:
     return f"{row[key] / row['samples']:.0f}" if row["samples"] else "-"
 
 
+def _tier_counts(result: dict[str, Any]) -> str:
+    """The tasks per tier, e.g. 18 SCALE-Sim, 13 with rule, 13 from words (results from before
+    the tiers have none: empty)."""
+    tiers = list(result.get("tiers", {}).values())
+    return ", ".join(f"{tiers.count(k)} {label}" for k, label in TIERS.items() if k in tiers)
+
+
+def _by_tier(result: dict[str, Any]) -> list[list[object]]:
+    """A row per (model, strategy): Pass@1 per tier; "-" where the run had no such task."""
+    out: list[list[object]] = []
+    for r in result["rows"]:
+        cell = r["pass_at_k"].get("1")
+        by = (cell or {}).get("by_tier", {})
+        out.append(
+            [
+                r["model"],
+                r["strategy"],
+                *("-" if by.get(k) is None else f"{100 * by[k]:.1f}%" for k in TIERS),
+            ]
+        )
+    return out
+
+
 def markdown(result: dict[str, Any]) -> str:
     ks = result["k"]
     rows = result["rows"]
@@ -37,8 +61,10 @@ def markdown(result: dict[str, Any]) -> str:
         by = cell["by_module"] if cell else {}
         return ["-" if by.get(m) is None else f"{100 * by[m]:.1f}%" for m in KINDS]
 
+    tiers = _tier_counts(result)
     lines = [
-        f"Tasks: {len(result['tasks'])}; n = {result['n']} samples per task and cell; sandbox "
+        f"Tasks: {len(result['tasks'])}{f' ({tiers})' if tiers else ''}; n = {result['n']} "
+        "samples per task and cell; sandbox "
         f"{result['sandbox']}, {result['timeout_s']:g} s per sample. Pass@k: the unbiased "
         "estimator, averaged over tasks; [95% bootstrap interval over tasks].",
         "",
@@ -56,6 +82,11 @@ def markdown(result: dict[str, Any]) -> str:
             ["model", "strategy", *KINDS],
             [[r["model"], r["strategy"], *by_module(r)] for r in rows],
         ),
+        "",
+        "### Pass@1 by tier (SCALE-Sim; variants told the rule; the same variants told only "
+        "the user's sentence)",
+        "",
+        *pages.md_table(["model", "strategy", *TIERS.values()], _by_tier(result)),
         "",
         "### Failure taxonomy (samples, by module)",
         "",
@@ -121,11 +152,14 @@ def page(result: dict[str, Any]) -> str:
         ],
     )
     taxonomy = pages.table(["model", "strategy", "module", *CATEGORIES], _taxonomy(result["rows"]))
+    tiers = pages.table(["model", "strategy", *TIERS.values()], _by_tier(result))
+    tier_of = result.get("tiers", {})
     tasks = pages.table(
-        ["task", *(f"{r['model']} / {r['strategy']}" for r in result["rows"])],
+        ["task", "tier", *(f"{r['model']} / {r['strategy']}" for r in result["rows"])],
         [
             [
                 t,
+                TIERS.get(tier_of.get(t, ""), "-"),
                 *(
                     f"{r['per_task'][t]['c']}/{r['per_task'][t]['n']}"
                     if t in r["per_task"]
@@ -137,7 +171,8 @@ def page(result: dict[str, Any]) -> str:
         ],
     )
     intro = (
-        f"# Pass@k of module coders\n\n{len(result['tasks'])} tasks, n = {result['n']} samples "
+        f"# Pass@k of module coders\n\n{len(result['tasks'])} tasks"
+        f"{f' ({_tier_counts(result)})' if tier_of else ''}, n = {result['n']} samples "
         f"per task and cell, sandbox {pages.md_escape(result['sandbox'])}. Pass@k is the unbiased "
         "estimator averaged over tasks, with a 95% bootstrap interval over tasks."
     )
@@ -147,6 +182,12 @@ def page(result: dict[str, Any]) -> str:
         charts,
         pages.markdown_html("## Pass@k"),
         main,
+        pages.markdown_html(
+            "## Pass@1 by tier\n\nSCALE-Sim: the reference is SCALE-Sim 3.0.0. With rule: a "
+            "variant, the coder told its rule. From words: the same variant, the coder told only "
+            "the user's one-sentence description of it."
+        ),
+        tiers,
         pages.markdown_html("## Failure taxonomy (samples, by module)"),
         taxonomy,
         pages.markdown_html("## Passing samples per task"),

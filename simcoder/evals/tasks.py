@@ -49,6 +49,10 @@ CALC_SRAMS = ((64, 64, 64), (1, 1, 1), (2, 4, 1))
 # USER mode: (ofmap DRAM words/cycle, ifmap bank words/cycle, filter bank words/cycle)
 USER_BANDWIDTHS = ((1, 2, 4), (10, 10, 10))
 REPORT_FIELDS = tuple(f.name for f in dataclasses.fields(LayerReport) if f.name != "layer")
+# the tiers of the suite: SCALE-Sim itself; a variant told by its rule; the same variant told only
+# by the user's one-sentence description of it (agents/changes.py), the rule left to the coder
+TIERS = {"scalesim": "SCALE-Sim", "rule": "with rule", "words": "from words"}
+WORDS_SUFFIX = "-words"
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,8 @@ class Task:
     ignore: tuple[str, ...] = ()  # report columns the variant makes meaningless
     properties: str = ""  # the invariants run in the sandbox; default: the module's own
     extra_layers: tuple[Layer, ...] = field(default=())
+    tier: str | None = None  # a variant's: "rule" (told the rule) | "words" (told the sentence)
+    component: str | None = None  # the variant's known change, in agents/changes.py COMPONENTS
 
     @property
     def checks(self) -> str:
@@ -129,7 +135,30 @@ class Task:
     @property
     def tags(self) -> tuple[str, ...]:
         kind = "variant" if self.variant else "scalesim"
-        return (self.module, self.dataflow, self.mode.lower(), self.layers, kind)
+        tier = (self.tier,) if self.tier else ()
+        return (self.module, self.dataflow, self.mode.lower(), self.layers, kind, *tier)
+
+    @property
+    def tier_key(self) -> str:
+        """A key of TIERS: scalesim, rule or words."""
+        return self.tier or "scalesim"
+
+    @property
+    def words(self) -> str | None:
+        """The user's one-sentence description of the variant: its component's ``words`` in
+        agents/changes.py with the parameters at their defaults (which are the reference's)."""
+        if self.component is None:
+            return None
+        from simcoder.agents.changes import COMPONENTS  # lazy: pydantic and yaml, ~0.4 s
+
+        c = COMPONENTS[self.component]
+        return c.words.format(**{p.name: p.default for p in c.params})
+
+    @property
+    def told(self) -> str | None:
+        """What the coder is told differs from SCALE-Sim: the rule, or for the words tier only
+        the user's sentence (None: nothing differs)."""
+        return self.words if self.tier == "words" else self.variant
 
     @property
     def description(self) -> str:
@@ -152,6 +181,13 @@ class Task:
         text += ", and every report column must equal the reference."
         if self.variant is None:
             return text + " The reference is SCALE-Sim 3.0.0, quirks included (see the spec)."
+        if self.tier == "words":
+            return (
+                text + " This accelerator differs from SCALE-Sim 3.0.0 in one way, which the "
+                "spec below does not describe. Its user describes it in one sentence: "
+                f'"{self.words}" Work out exactly what that means for the {self.module} module, '
+                "on every case above. Everything else is as in the spec."
+            )
         return (
             text + " This accelerator differs from SCALE-Sim 3.0.0 in one way, which the spec "
             f"below does not describe: {self.variant} Everything else is as in the spec."
@@ -165,7 +201,8 @@ class Task:
             "layers": [c.layer.name for c in self.cases()][:: len(ARRAYS)],
             "arrays": [f"{r}x{c}" for r, c in ARRAYS],
             "memories": [c.name.split(" ", 3)[-1] for c in self.cases()][: self._memories()],
-            "variant": self.variant,
+            "variant": self.told,
+            "tier": self.tier,
             "ignored_columns": list(self.ignore),
         }
 
@@ -444,6 +481,8 @@ def _build() -> tuple[Task, ...]:
                 (_HAND_EXACT_OFMAP if df == "os" else _HAND_EXACT_OFMAP_WS_IS[df],),
                 ignore=("overall_util_pct",),
                 properties="mapping_exact_ofmap",
+                tier="rule",
+                component="exact_ofmap",
             ),
             Task(
                 f"interconnect-{df}-hop2",
@@ -454,6 +493,8 @@ def _build() -> tuple[Task, ...]:
                 f"{VARIANTS}:HopLatencyInterconnect",
                 HOP,
                 _hand_hop(df),
+                tier="rule",
+                component="hop_latency",
             ),
             Task(
                 f"storage-{df}-single-buffer",
@@ -465,6 +506,8 @@ def _build() -> tuple[Task, ...]:
                 SINGLE_BUFFER,
                 (_HAND_SINGLE if df == "os" else _HAND_SINGLE_WS_IS[df],),
                 extra_layers=(BIG,),
+                tier="rule",
+                component="single_buffer_ofmap",
             ),
             Task(
                 f"storage-{df}-drain2",
@@ -476,6 +519,8 @@ def _build() -> tuple[Task, ...]:
                 DRAIN_WIDTH,
                 (_HAND_DRAIN if df == "os" else _HAND_DRAIN_WS_IS,),
                 extra_layers=(BIG,),
+                tier="rule",
+                component="drain_width",
             ),
         ]
     tasks.append(
@@ -488,8 +533,17 @@ def _build() -> tuple[Task, ...]:
             f"{VARIANTS}:ExactWritesInterconnect",
             EXACT_WRITES,
             (_HAND_EXACT_WRITES,),
+            tier="rule",
+            component="exact_ofmap_writes",
         )
     )
+    # the "from words" tier: each variant again, told only the user's sentence; same reference,
+    # cases, hand-worked numbers and grading as its rule twin
+    tasks += [
+        dataclasses.replace(t, id=t.id + WORDS_SUFFIX, tier="words")
+        for t in tasks
+        if t.tier == "rule"
+    ]
     return tuple(tasks)
 
 
@@ -497,10 +551,16 @@ TASKS = _build()
 BY_ID = {t.id: t for t in TASKS}
 
 
+def rule_twin(task: Task) -> Task:
+    """A words task's twin told the rule (a task that is no words task is its own)."""
+    return BY_ID[task.id.removesuffix(WORDS_SUFFIX)] if task.tier == "words" else task
+
+
 def select(selector: str) -> list[Task]:
     """``all``; or comma-separated task ids, glob patterns (``storage-*``) or tags (a module,
-    ``os|ws|is``, ``calc|user``, ``conv|gemm|both``, ``scalesim|variant``). A task is picked
-    when any item matches it."""
+    ``os|ws|is``, ``calc|user``, ``conv|gemm|both``, ``scalesim|variant``, and for the variants
+    their tier ``rule|words``; ``variant`` is both tiers). A task is picked when any item
+    matches it."""
     items = [s.strip() for s in selector.split(",") if s.strip()]
     if not items:
         raise UserError("--tasks is empty: give 'all', task ids, glob patterns or tags")
@@ -512,7 +572,8 @@ def select(selector: str) -> list[Task]:
         if not found:
             raise UserError(
                 f"--tasks {item!r} matches no task; see `simcoder eval --list` (ids, or tags "
-                "mapping/interconnect/storage, os/ws/is, calc/user, conv/gemm, scalesim/variant)"
+                "mapping/interconnect/storage, os/ws/is, calc/user, conv/gemm, "
+                "scalesim/variant, rule/words)"
             )
         picked += [t for t in found if t not in picked]
     return [t for t in TASKS if t in picked]
@@ -527,6 +588,8 @@ def expected(task_id: str) -> dict[str, dict[str, float]]:
     """The reference's report columns per case (cases where SCALE-Sim itself fails are left
     out), plus the hand-worked numbers, which must agree with it (tests/evals checks)."""
     task = BY_ID[task_id]
+    if task.tier == "words":  # graded exactly as its rule twin
+        return expected(rule_twin(task).id)
     modules = dataclasses.replace(
         Modules.load(), **{task.module: load_module(task.module, task.reference)}
     )

@@ -24,6 +24,26 @@ MAPPING_SOURCE = (Path(sim.__file__).parent / "mapping" / "reference.py").read_t
 RIGHT = MAPPING_SOURCE + "\n\nModule = ReferenceMapping\n"
 WRONG = RIGHT.replace("efficiency = sum(per_fold) / len(per_fold)", "efficiency = 0.5")
 assert WRONG != RIGHT
+# the exact-ofmap variant worked out and written out in full (no import of its reference)
+EXACT = (
+    RIGHT
+    + """
+
+import dataclasses as _dc
+
+
+class Module(ReferenceMapping):
+    def map(self, layer, array):
+        e = (layer.ifmap_h - layer.filter_h) // layer.stride + 1
+        f = (layer.ifmap_w - layer.filter_w) // layer.stride + 1
+        trimmed = _dc.replace(
+            layer,
+            ifmap_h=(e - 1) * layer.stride + layer.filter_h,
+            ifmap_w=(f - 1) * layer.stride + layer.filter_w,
+        )
+        return super().map(trimmed, array)
+"""
+)
 
 
 def block(code: str) -> str:
@@ -115,7 +135,7 @@ def test_every_failure_kind_tokens_passk_and_resume(
     assert "pass@5" in md and "14.3% [14.3, 14.3]" in md
     parsed = Structure()
     parsed.feed((out / "eval.html").read_text())
-    assert parsed.tags["svg"] == 2 and parsed.tags["table"] == 3 and "script" not in parsed.tags
+    assert parsed.tags["svg"] == 2 and parsed.tags["table"] == 4 and "script" not in parsed.tags
     assert parsed.tags["path"] == 2  # a confidence whisker per bar
 
     # resumable: nothing is asked again; a lost sample is redone alone
@@ -275,3 +295,43 @@ def test_a_hosted_provider_without_a_key_is_refused_before_anything_runs(
     err = capsys.readouterr().err
     assert "DEEPSEEK_API_KEY" in err and "api.deepseek.com" in err and "Traceback" not in err
     assert not (tmp_path / "eval.json").exists()
+
+
+@pytest.mark.slow
+def test_the_words_tier_end_to_end(tmp_path: Path) -> None:
+    """A scripted chat model on a variant's two tiers: told the rule it writes the variant
+    twice; told only the user's sentence it first writes SCALE-Sim's mapping (wrong), then the
+    variant. Graded alike; the report splits Pass@1 by tier; the words prompt has no rule."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from simcoder.evals import report
+
+    replies = [EXACT, EXACT, RIGHT, EXACT]  # jobs=1: rule #1, #2, then words #1, #2
+    fake = GenericFakeChatModel(
+        messages=iter([AIMessage(content=block(r)) for r in replies]), cache=False
+    )
+    rule, words = BY_ID["mapping-os-exact-ofmap"], BY_ID["mapping-os-exact-ofmap-words"]
+    out = tmp_path / "eval"
+    result = run_eval(
+        out, [rule, words], [ModelChoice("scripted", "llm", fake)], ["zero-shot"], 2, [1],
+        "bwrap", 1,
+    )  # fmt: skip
+    (row,) = result["rows"]
+    assert row["per_task"] == {rule.id: {"n": 2, "c": 2}, words.id: {"n": 2, "c": 1}}
+    assert row["pass_at_k"]["1"]["by_tier"] == {"scalesim": None, "rule": 1.0, "words": 0.5}
+    assert result["tiers"] == {rule.id: "rule", words.id: "words"}
+    sample = out / "samples" / "scripted" / "zero-shot" / words.id
+    wrong = json.loads((sample / "001" / "outcome.json").read_text())
+    assert wrong["category"] == "wrong_numbers" and "mapping_efficiency_pct" in wrong["detail"]
+    told = "\n".join(
+        m
+        for _, m in json.loads((sample / "002" / "attempt" / "attempt.json").read_text())["prompt"]
+    )
+    assert words.words and words.words in told
+    assert "no window runs off the ifmap" not in told and "E = floor" not in told
+    md = report.markdown(result)
+    assert "Tasks: 2 (1 with rule, 1 from words)" in md
+    assert "| scripted | zero-shot | - | 100.0% | 50.0% |" in md
+    html = report.page(result)
+    assert "<td>from words</td>" in html and "<td>with rule</td>" in html
