@@ -179,3 +179,26 @@ def test_the_command_line_lists_components_and_explains_a_change_it_cannot_write
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
     assert "Give component:" in out.stderr and "--model" in out.stderr
+
+
+def test_a_reference_file_may_carry_report_columns_per_layer(tmp_path: Path) -> None:
+    import json
+
+    from simcoder.agents.references import read_user_reference
+
+    path = tmp_path / "ref.json"
+    path.write_text(json.dumps({"ncf": [{"total_cycles": 7, "stall_cycles": 0}, 9]}))
+    table = read_user_reference(path)
+    spec = paper_spec(
+        "t", workloads=["ncf"], changes=[{"text": "hops", "component": "hop_latency"}]
+    )
+    rules, _ = plan_rules(spec, lambda m: None, None)
+    numbers = user_numbers(spec, rules, table)
+    assert numbers["ncf"]["1"] == ({"total_cycles": 7.0, "stall_cycles": 0.0}, None)
+    assert numbers["ncf"]["2"] == ({"total_cycles": 9.0}, None)
+    refs = apply_changes({"ncf": reference_for(spec, "ncf")}, rules, numbers)
+    # a column a rule declares answers to that rule's module
+    assert refs["ncf"].owners[0] == {"total_cycles": "interconnect", "stall_cycles": "interconnect"}
+    path.write_text(json.dumps({"ncf": [{"cycles": 7}]}))
+    with pytest.raises(Exception, match="an object of report columns"):
+        read_user_reference(path)
