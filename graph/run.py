@@ -76,10 +76,20 @@ def _invoke(
 def describe(node: str, update: dict[str, Any]) -> str | None:
     """One line of the live progress view for a node's update (None: nothing to show)."""
     if node == "planner":
+        rules = update.get("rules", [])
+        changes = (
+            "; rules " + ", ".join(f"changes/{r['number']}.md ({r['module']})" for r in rules)
+            if rules
+            else ""
+        )
         return (
-            f"planner: plan for {', '.join(update.get('pending', []))}; references "
+            f"planner: plan for {', '.join(update.get('pending', []))}{changes}; references "
             f"{', '.join(sorted(set(update.get('references', {}).values())))}"
         )
+    if node == "review":
+        if "rules" not in update:
+            return None
+        return f"review: {len(update['rules'])} rule(s) read back from changes/ after approval"
     if node.startswith("coder_"):
         for rec in update.get("modules", {}).values():
             return f"{node}: {rec['history'][-1]}"
