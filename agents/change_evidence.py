@@ -51,31 +51,48 @@ def job_changes(spec: AcceleratorSpec, rules: Sequence[Rule]) -> dict[str, dict[
 
 def user_numbers(
     spec: AcceleratorSpec, rules: Sequence[Rule], table: dict[str, list[Any]] | None = None
-) -> dict[str, dict[str, tuple[dict[str, float], str | None]]]:
-    """workload -> layer name -> (the user's numbers, the module that owns them): the changes'
-    ``expected`` rows (owned by the module of their change's rule) and a ``--reference`` file
-    (per layer cycles or columns; owned by whichever module declares the column)."""
-    out: dict[str, dict[str, tuple[dict[str, float], str | None]]] = {}
-    owner_of_change = {r.change: r.module for r in rules}
-    for i, change in enumerate(spec.changes, 1):
-        for row in change.expected:
-            cols, _ = out.setdefault(row.workload, {}).get(row.layer, ({}, None))
-            out[row.workload][row.layer] = ({**cols, **row.columns()}, owner_of_change.get(i))
-    for workload, layers in (table or {}).items():
-        from simcoder.workloads.builtin import get_workload
+) -> dict[str, dict[str, tuple[dict[str, float], dict[str, str]]]]:
+    """workload -> layer name -> (the user's numbers, the module that answers for each): the
+    changes' ``expected`` rows (owned by the rule of their change that declares the column)
+    and a ``--reference`` file (per layer cycles or columns; owned by whichever module
+    declares the column)."""
+    from simcoder.simulator.errors import UserError
+    from simcoder.workloads.builtin import get_workload
 
+    out: dict[str, dict[str, tuple[dict[str, float], dict[str, str]]]] = {}
+    for i, change in enumerate(spec.changes, 1):
+        mine = [r for r in rules if r.change == i]
+        for row in change.expected:
+            cols, owners = out.setdefault(row.workload, {}).get(row.layer, ({}, {}))
+            given = row.columns()
+            # the owner of each column: the rule of this change that declares it (a change
+            # split into two modules answers per column); else its first rule's module
+            first = mine[0].module if mine else ""
+            own = {c: next((r.module for r in mine if c in r.moved), first) for c in given}
+            out[row.workload][row.layer] = ({**cols, **given}, {**owners, **own})
+    for workload, layers in (table or {}).items():
+        if workload not in spec.workloads:
+            raise UserError(
+                f"reference file: workload {workload!r} is not one of the spec's "
+                f"({', '.join(spec.workloads)})"
+            )
         names = [x.name for x in get_workload(workload)]
-        for name, value in zip(names, layers, strict=False):
+        if len(layers) != len(names):
+            raise UserError(
+                f"reference file: {workload} has {len(names)} layers, the file gives "
+                f"{len(layers)} entries"
+            )
+        for name, value in zip(names, layers, strict=True):
             cols = {"total_cycles": float(value)} if not isinstance(value, dict) else value
-            have, owner = out.setdefault(workload, {}).get(name, ({}, None))
-            out[workload][name] = ({**have, **{k: float(v) for k, v in cols.items()}}, owner)
+            have, owners = out.setdefault(workload, {}).get(name, ({}, {}))
+            out[workload][name] = ({**have, **{k: float(v) for k, v in cols.items()}}, owners)
     return out
 
 
 def apply_changes(
     refs: dict[str, Reference],
     rules: Sequence[Rule],
-    numbers: dict[str, dict[str, tuple[dict[str, float], str | None]]],
+    numbers: dict[str, dict[str, tuple[dict[str, float], dict[str, str]]]],
 ) -> dict[str, Reference]:
     """The references the changed accelerator must match: each layer's SCALE-Sim columns less
     every column a rule declares, plus the user's numbers where given; ``owners`` says which
@@ -90,10 +107,10 @@ def apply_changes(
         for (layer, _), cols in zip(ref.layers, base, strict=True):
             want: dict[str, int | float] = {k: v for k, v in cols.items() if k not in declared}
             own: dict[str, str] = {}
-            user, owner = given.get(layer, ({}, None))
+            user, owner = given.get(layer, ({}, {}))
             for k, v in user.items():
                 want[k] = v
-                own[k] = owner or declared.get(k, "")
+                own[k] = owner.get(k) or declared.get(k, "")
             columns.append(want)
             owners.append(own)
         source = ref.source + (
@@ -119,12 +136,15 @@ def evidence_kinds(
         return [DIFFERENTIAL]
     probes = evidence.probes if evidence is not None else {}
     kinds = []
-    if probes.get("unchanged"):
-        kinds.append(UNCHANGED)
+    mine = [r for r in rules if r.module == module]
+    declared = {c for r in mine for c in r.moved}
+    if probes.get("unchanged") and len(declared) < len(ALL_COLUMNS):
+        kinds.append(UNCHANGED)  # only when some column was left to compare
     if user_compared:
         kinds.append(USER)
-    if probes.get("example"):
-        by = sorted({r.examples_by for r in rules if r.module == module and r.examples})
+    telling = [r for r in mine if r.distinguishing]
+    if probes.get("example") and telling:  # examples SCALE-Sim would pass prove nothing
+        by = sorted({r.examples_by for r in telling})
         kinds.append(f"{EXAMPLES} ({', '.join(by)})")
     if probes.get("version"):
         kinds.append(VERSIONS)
@@ -133,8 +153,9 @@ def evidence_kinds(
     return kinds
 
 
-def label(kinds: Sequence[str], rules: Sequence[Rule], module: str) -> str:
-    """How strongly a module is accepted, in words the report, the CLI and report.html use."""
+def label(kinds: Sequence[str], rules: Sequence[Rule], module: str, oracle: bool = False) -> str:
+    """How strongly a module is accepted, in words the report, the CLI and report.html use.
+    ``oracle``: the library coder wrote it (a known component)."""
     if DIFFERENTIAL in kinds:
         return "verified against SCALE-Sim 3.0.0"
     mine = [r for r in rules if r.module == module]
@@ -142,7 +163,7 @@ def label(kinds: Sequence[str], rules: Sequence[Rule], module: str) -> str:
         return "verified against your numbers"
     if any(k.startswith(EXAMPLES) and "user" in k for k in kinds):
         return "verified against your rule's worked examples"
-    if mine and all(r.component for r in mine):
+    if oracle and mine and all(r.component for r in mine):
         return "oracle: a known component, checked against its own examples"
     if any(k.startswith(EXAMPLES) for k in kinds) or VERSIONS in kinds:
         return (

@@ -199,6 +199,12 @@ class RuleExample(BaseModel):
             raise ValueError(f"unknown report columns {bad}")
         return v
 
+    def model_post_init(self, __context: Any) -> None:
+        try:  # a shape that makes no layer is an error here, not later in the sandbox
+            self.layer.layer()
+        except Exception as exc:
+            raise ValueError(f"layer: {exc}") from None
+
 
 class ExpectedRow(BaseModel):
     """Numbers the user trusts for one layer of one workload (any report columns)."""
@@ -331,6 +337,38 @@ class Component:
         return "\n".join([*lines, *body, ""])
 
 
+# What each known change may move: the columns it moved on the full probe grid, and in USER
+# mode every DRAM start and stop and the stalls (timing there depends on the demand's cycles);
+# tests/graph/test_change_units.py checks that none moves a column it does not declare.
+_ENDS = (
+    "total_cycles_incl_prefetch",
+    "total_cycles",
+    "stall_cycles",
+    "ifmap_sram_stop_cycle",
+    "filter_sram_stop_cycle",
+    "ofmap_sram_stop_cycle",
+    "ifmap_dram_stop_cycle",
+    "filter_dram_stop_cycle",
+    "ofmap_dram_start_cycle",
+    "ofmap_dram_stop_cycle",
+)
+_DRAIN_COLUMNS = (*_ENDS, "ofmap_dram_writes")
+_HOP_COLUMNS = (
+    *_ENDS,
+    "compute_util_pct",
+    "ofmap_sram_start_cycle",
+    "ifmap_dram_start_cycle",
+    "filter_dram_start_cycle",
+)
+_EXACT_OFMAP_COLUMNS = (
+    *_HOP_COLUMNS,
+    "mapping_efficiency_pct",
+    "ifmap_sram_reads",
+    "filter_sram_reads",
+    "ofmap_sram_writes",
+    "ifmap_dram_reads",
+    "ofmap_dram_writes",
+)
 _G4 = Layer.from_gemm("gemm_4x4x4", 4, 4, 4)
 _G8 = Layer.from_gemm("gemm_8x4x4", 8, 4, 4)
 _CONV = Layer("conv_small", 7, 5, 5, 1, 4, 12, 3)
@@ -344,7 +382,7 @@ COMPONENTS: dict[str, Component] = {
             "drain_width",
             "storage",
             "DrainWidthStorage",
-            ("timing", "ofmap_dram_writes"),
+            _DRAIN_COLUMNS,
             "The ofmap SRAM drains {words} words per cycle to DRAM.",
             "CALC mode only. The ofmap write buffer drains {words} words per cycle: its lines "
             "hold W = {words} words instead of the array's column count, so a drain of D words "
@@ -359,7 +397,7 @@ COMPONENTS: dict[str, Component] = {
             "hop_latency",
             "interconnect",
             "HopLatencyInterconnect",
-            ("timing", "compute_util_pct"),
+            _HOP_COLUMNS,
             "Every PE-to-PE hop takes {cycles} cycles.",
             "Every PE-to-PE hop takes {cycles} cycles instead of 1. Each fold of an R x C array "
             "therefore lasts X = ({cycles} - 1) * (R + C - 2) cycles longer; within a fold the "
@@ -375,7 +413,7 @@ COMPONENTS: dict[str, Component] = {
             "single_buffer_ofmap",
             "storage",
             "SingleBufferStorage",
-            ("timing", "ofmap_dram_writes"),
+            _DRAIN_COLUMNS,
             "The ofmap SRAM is single-buffered.",
             "CALC mode only. The ofmap SRAM is single-buffered: it holds ofmap_sram_kib * 1024 "
             "words in lines of W = array columns words. Writes are taken one word at a time in "
@@ -393,7 +431,7 @@ COMPONENTS: dict[str, Component] = {
             "exact_ofmap",
             "mapping",
             "ExactOfmapMapping",
-            ("timing", "counts", "utilisation"),
+            _EXACT_OFMAP_COLUMNS,
             "The ofmap size is exact: floor((H - R) / s) + 1 rows and columns.",
             "The ofmap size is exact: E = floor((H - R) / s) + 1 and F = floor((W - S) / s) + 1 "
             "(SCALE-Sim 3.0.0's ceil((H - R + s) / s) is one too large when s does not divide "
@@ -475,6 +513,9 @@ class Rule(BaseModel):
     component: dict[str, Any] | None = None  # {name, params...}
     examples_by: Literal["user", "planner", "component (oracle)", "none"] = "none"
     examples: list[RuleExample] = Field(default_factory=list)
+    # how many examples state a number SCALE-Sim 3.0.0 does not give (computed at planning and
+    # after a review): only those count as evidence that the module makes the change
+    distinguishing: int = Field(default=0, ge=0)
     rule: str = Field(min_length=1)
 
     @field_validator("columns")
@@ -588,32 +629,54 @@ def component_examples(
     reference = Modules.load()
     modules = dataclasses.replace(reference, **{comp.module: comp.instance(params)})
     out = []
-    config = {**comp.example_config, "dataflow": spec.dataflow}
+    base_config = {**comp.example_config, "dataflow": spec.dataflow}
     if comp.calc_only:
-        config["bandwidth_mode"] = "CALC"
+        base_config["bandwidth_mode"] = "CALC"
+    # an example must tell the change from SCALE-Sim (a 4-word drain on a 4-column array is
+    # SCALE-Sim's own): try a few array shapes until one does
+    shapes = [(base_config["array_rows"], base_config["array_cols"]), (8, 8), (5, 7), (16, 16)]
     for layer in comp.examples:
-        ex = RuleExample(
-            name=f"{layer.name} on {config['array_rows']}x{config['array_cols']}",
-            layer=LayerShape.of(layer),
-            config=config,
-            expected={"total_cycles": 0.0},
-        )
-        sim_config = example_config(spec, ex)
-        report = simulate_layer(layer, sim_config, modules)
-        base = simulate_layer(layer, sim_config, reference)
-        moved = [
-            c
-            for c in columns
-            if not c.startswith("avg_") and getattr(report, c) != getattr(base, c)
-        ]
-        shown = list(dict.fromkeys(["total_cycles", *moved]))[:8]
-        out.append(
-            ex.model_copy(
+        best = None
+        for rows, cols in shapes:
+            config = {**base_config, "array_rows": rows, "array_cols": cols}
+            ex = RuleExample(
+                name=f"{layer.name} on {rows}x{cols}",
+                layer=LayerShape.of(layer),
+                config=config,
+                expected={"total_cycles": 0.0},
+            )
+            sim_config = example_config(spec, ex)
+            report = simulate_layer(layer, sim_config, modules)
+            base = simulate_layer(layer, sim_config, reference)
+            moved = [
+                c
+                for c in columns
+                if not c.startswith("avg_") and getattr(report, c) != getattr(base, c)
+            ]
+            shown = list(dict.fromkeys(["total_cycles", *moved]))[:8]
+            best = ex.model_copy(
                 update={
                     "expected": report_columns(report, shown),
                     "why": f"computed by the component {comp.name} itself (an oracle); "
-                    f"SCALE-Sim 3.0.0: total_cycles {base.total_cycles}",
+                    f"SCALE-Sim 3.0.0: total_cycles {base.total_cycles}"
+                    + ("" if moved else "; this example does not tell the change from SCALE-Sim"),
                 }
             )
-        )
+            if moved:
+                break
+        assert best is not None
+        out.append(best)
     return out
+
+
+def distinguishing(spec: Any, examples: Sequence[RuleExample]) -> int:
+    """How many examples state a number SCALE-Sim 3.0.0 does not give: only those can tell a
+    module that makes the change from one that ignores it."""
+    from simcoder.simulator.engine import simulate_layer
+
+    n = 0
+    for ex in examples:
+        report = simulate_layer(ex.layer.layer(), example_config(spec, ex))
+        if any(float(getattr(report, c)) != float(v) for c, v in ex.expected.items()):
+            n += 1
+    return n

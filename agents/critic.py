@@ -178,7 +178,9 @@ def judge(
     generated: list[str],
     refs: dict[str, Reference],
     rules: Sequence[Rule] = (),
+    oracle: Sequence[str] = (),
 ) -> Verdict:
+    """``oracle``: the modules the library coder wrote (labelled so when accepted)."""
     order = [m for m in MODULES if m in generated]
     evidence = {m: evidence_line(summary.modules.get(m)) for m in order}
     compared = compared_line(summary, refs)
@@ -234,7 +236,7 @@ def judge(
         )
         for m in order
     }
-    labels = {m: label(kinds[m], rules, m) for m in order}
+    labels = {m: label(kinds[m], rules, m, m in oracle) for m in order}
     return Verdict(
         accept=True,
         blame=None,

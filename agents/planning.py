@@ -22,6 +22,8 @@ from simcoder.agents.changes import (
     RuleExample,
     component_examples,
     component_of,
+    distinguishing,
+    example_config,
     expand_columns,
 )
 from simcoder.agents.spec import MODULES, AcceleratorSpec
@@ -213,6 +215,12 @@ def plan_rules(spec: AcceleratorSpec, model_for: Any, planner_model: Any) -> tup
         known = component_of(change, f"changes[{i - 1}]")
         if known is not None:
             comp, params = known
+            if comp.calc_only and spec.bandwidth_mode != "CALC":
+                raise ChangeError(
+                    f"{where}.component: {comp.name} is defined for CALC bandwidth mode only; "
+                    "set bandwidth_mode: CALC, or describe the change without component: and "
+                    "give a model"
+                )
             declared = change.columns or list(comp.columns)
             examples = change.examples or component_examples(
                 spec, comp, params, expand_columns(declared)
@@ -232,6 +240,12 @@ def plan_rules(spec: AcceleratorSpec, model_for: Any, planner_model: Any) -> tup
             )
             continue
         complete = change.module and change.rule and change.columns and change.examples
+        if complete and len(change.examples or []) < 2:
+            raise ChangeError(
+                f"{where}.examples: a rule written in the spec needs at least two worked "
+                "examples (layer, config, expected); add one, or drop rule: and let the "
+                "planner's model write the rule"
+            )
         if complete:
             parts = [
                 RulePart(
@@ -249,8 +263,8 @@ def plan_rules(spec: AcceleratorSpec, model_for: Any, planner_model: Any) -> tup
         else:
             raise ChangeError(
                 f"{where}: nothing can write this change offline. Give component: (a known "
-                "change; simcoder generate --list-components), or a model (--model, or "
-                "--model-for MODULE=PROVIDER:MODEL) to write its rule and module"
+                "change; simcoder generate --list-components), or a model (--model: the "
+                "planner writes the rule, the coders the module) to write its rule and module"
             )
         for part in parts:
             if model_for(part.module) is None:
@@ -272,7 +286,42 @@ def plan_rules(spec: AcceleratorSpec, model_for: Any, planner_model: Any) -> tup
                     rule=part.rule,
                 )
             )
-    return rules, calls
+    return [with_distinguishing(spec, r) for r in rules], calls
+
+
+def with_distinguishing(spec: AcceleratorSpec, r: Rule, where: str = "") -> Rule:
+    """The rule with its examples' configs checked and ``distinguishing`` counted."""
+    where = where or f"changes[{r.change - 1}] ('{r.text}')"
+    for j, ex in enumerate(r.examples):
+        try:
+            example_config(spec, ex)
+        except (ValidationError, UserError, ValueError) as exc:
+            msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            raise ChangeError(f"{where} example {j + 1}: config: {msg}") from None
+    return r.model_copy(update={"distinguishing": distinguishing(spec, r.examples)})
+
+
+def reviewed(spec: AcceleratorSpec, r: Rule, before: Rule | None, path: str) -> Rule:
+    """A rule as a person left it at the review: its component checked; the component's
+    examples recomputed when its parameters changed (the old ones were worked for others)."""
+    if r.component is not None:
+        change = Change.model_validate(
+            {"text": r.text, "module": r.module, "component": r.component}
+        )
+        known = component_of(change, f"{path}: field")
+        assert known is not None
+        comp, params = known
+        if comp.module != r.module:
+            raise ChangeError(f"{path}: field module: {comp.name} changes {comp.module}")
+        edited = before is None or before.component != {"name": comp.name, **params}
+        if edited and r.examples_by == "component (oracle)":
+            r = r.model_copy(
+                update={
+                    "component": {"name": comp.name, **params},
+                    "examples": component_examples(spec, comp, params, r.moved),
+                }
+            )
+    return with_distinguishing(spec, r, path)
 
 
 def check_expected(spec: AcceleratorSpec) -> None:

@@ -11,6 +11,8 @@ import simcoder.simulator as sim
 
 # the fast path fuses all three modules: it would hand over any target
 ALWAYS_EXCLUDED = ("fast",)
+# the invariants know the exact ofmap size (an eval variant's answer): never an example
+EXCLUDED_FILES = ("checks/invariants.py",)
 
 
 def library_documents(exclude_module: str, exclude: tuple[str, ...] = ()) -> list[Document]:
@@ -21,7 +23,7 @@ def library_documents(exclude_module: str, exclude: tuple[str, ...] = ()) -> lis
     docs = []
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root)
-        if rel.parts[0] in skip or "__pycache__" in rel.parts:
+        if rel.parts[0] in skip or "__pycache__" in rel.parts or str(rel) in EXCLUDED_FILES:
             continue
         docs.append(Document(page_content=path.read_text(), metadata={"path": str(rel)}))
     return docs

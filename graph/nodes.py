@@ -23,6 +23,7 @@ from simcoder.agents.planning import (
     modules_to_write,
     plan_description,
     plan_rules,
+    reviewed,
 )
 from simcoder.agents.references import (
     Reference,
@@ -148,10 +149,15 @@ def make_review(config: WorkflowConfig) -> Node:
                 + (f" ({reason})" if reason else ""),
                 "pending": [],
             }
-        rules = read_rules(run_dir)
+        spec = AcceleratorSpec.model_validate(state["spec"])
+        before = {r.number: r for r in rules_of(state)}
+        rules = [
+            reviewed(spec, r, before.get(r.number), str(run_dir / RULES_DIR / r.filename))
+            for r in read_rules(run_dir)
+        ]
         if not rules:
             raise ChangeError(f"{run_dir / RULES_DIR}: the rule files are gone; nothing to write")
-        spec = AcceleratorSpec.model_validate(state["spec"])
+        write_rules(run_dir, rules)  # recomputed examples are written back for the record
         wanted = [m for m in spec.modules]
         for r in rules:
             if r.module not in wanted:
@@ -204,7 +210,7 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
             )
             calls += b.model_calls
             line += f"; version B: {b.status}" + (f" — {b.detail}" if b.detail else "")
-            rec["alternate"] = str(b.path) if b.path is not None else rec.get("alternate")
+            rec["alternate"] = str(b.path) if b.path is not None else None  # never a stale B
         rec["round"], rec["history"] = number, [*rec["history"], line]
         if attempt.path is not None:
             rec["current"] = str(attempt.path)
@@ -311,6 +317,11 @@ def make_critic(config: WorkflowConfig) -> Node:
                 "generated": list(spec.modules),
                 "references": refs,
                 "rules": rules,
+                "oracle": [
+                    m
+                    for m, r in state["modules"].items()
+                    if any("(library)" in h for h in r["history"])
+                ],
             }
         )
         modules = {m: _after_verdict(rec, m, verdict) for m, rec in state["modules"].items()}

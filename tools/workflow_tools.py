@@ -57,11 +57,12 @@ def judge_candidates(
     generated: list[str],
     references: dict[str, Reference],
     rules: list[Rule] | None = None,
+    oracle: list[str] | None = None,
 ) -> Verdict:
     """Decide from a sandbox run's summary: accept when every check passes and cycles equal
     the reference (workload -> {source, layers: [[layer, cycles], ...]}); otherwise blame the
     first failing module in pipeline order, with concrete feedback."""
-    return judge(summary, generated, references, rules or [])
+    return judge(summary, generated, references, rules or [], oracle or [])
 
 
 ALL = [run_candidates, judge_candidates]

@@ -60,7 +60,7 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
     if spec is not None and args.workload:  # validated like the file's own list
         spec = _validated(
             lambda: AcceleratorSpec.model_validate(
-                {**spec.model_dump(), "workloads": args.workload}
+                {**spec.model_dump(exclude_unset=True), "workloads": args.workload}
             )
         )
     choice = {"model": args.model, "model_for": args.model_for or [], "base_url": args.base_url}

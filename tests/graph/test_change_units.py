@@ -187,18 +187,58 @@ def test_a_reference_file_may_carry_report_columns_per_layer(tmp_path: Path) -> 
     from simcoder.agents.references import read_user_reference
 
     path = tmp_path / "ref.json"
-    path.write_text(json.dumps({"ncf": [{"total_cycles": 7, "stall_cycles": 0}, 9]}))
+    path.write_text(json.dumps({"ncf": [{"total_cycles": 7, "stall_cycles": 0}] + [9] * 11}))
     table = read_user_reference(path)
     spec = paper_spec(
         "t", workloads=["ncf"], changes=[{"text": "hops", "component": "hop_latency"}]
     )
     rules, _ = plan_rules(spec, lambda m: None, None)
     numbers = user_numbers(spec, rules, table)
-    assert numbers["ncf"]["1"] == ({"total_cycles": 7.0, "stall_cycles": 0.0}, None)
-    assert numbers["ncf"]["2"] == ({"total_cycles": 9.0}, None)
+    assert numbers["ncf"]["1"] == ({"total_cycles": 7.0, "stall_cycles": 0.0}, {})
+    path.write_text(json.dumps({"ncf": [9]}))
+    with pytest.raises(Exception, match="ncf has 12 layers, the file gives 1 entries"):
+        user_numbers(spec, rules, read_user_reference(path))
     refs = apply_changes({"ncf": reference_for(spec, "ncf")}, rules, numbers)
     # a column a rule declares answers to that rule's module
     assert refs["ncf"].owners[0] == {"total_cycles": "interconnect", "stall_cycles": "interconnect"}
     path.write_text(json.dumps({"ncf": [{"cycles": 7}]}))
     with pytest.raises(Exception, match="an object of report columns"):
         read_user_reference(path)
+
+
+def test_component_examples_tell_the_change_from_scalesim() -> None:
+    """A 4-word drain on a 4-column array is SCALE-Sim's own: the examples move to an array
+    where it is not, so a module that ignores the change fails them."""
+    spec = paper_spec(
+        "t", changes=[{"text": "x", "component": {"name": "drain_width", "words": 4}}]
+    )
+    (rule,), _ = plan_rules(spec, lambda m: None, None)
+    assert rule.distinguishing == len(rule.examples) == 2
+    assert all(ex.config["array_cols"] != 4 for ex in rule.examples)
+
+
+def test_a_reviewed_rule_is_checked_and_its_component_examples_follow_its_parameters(
+    tmp_path: Path,
+) -> None:
+    from simcoder.agents.planning import reviewed
+
+    spec = paper_spec("t", changes=[{"text": "x", "component": "hop_latency"}])
+    (rule,), _ = plan_rules(spec, lambda m: None, None)
+    edited = rule.model_copy(update={"component": {"name": "hop_latency", "cycles": 3}})
+    again = reviewed(spec, edited, rule, "changes/1.md")
+    assert again.examples != rule.examples  # recomputed for three-cycle hops
+    assert again.examples[0].expected["total_cycles"] == 21  # 9 + 2 * (4 + 4 - 2)
+    for component, message in (
+        ({"name": "hop_latncy"}, r"changes/1\.md: field\.component: unknown component"),
+        ({"name": "hop_latency", "cycles": 0}, "cycles must be an integer >= 1"),
+    ):
+        with pytest.raises(ChangeError, match=message):
+            reviewed(spec, rule.model_copy(update={"component": component}), rule, "changes/1.md")
+
+
+def test_a_calc_only_component_in_user_mode_is_refused_at_planning() -> None:
+    spec = paper_spec(
+        "t", bandwidth_mode="USER", changes=[{"text": "x", "component": "single_buffer_ofmap"}]
+    )
+    with pytest.raises(ChangeError, match="CALC bandwidth mode only"):
+        plan_rules(spec, lambda m: None, None)

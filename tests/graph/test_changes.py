@@ -14,10 +14,12 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from simcoder.agents.changes import ChangeError, parse_rule, read_rules
-from simcoder.agents.spec import paper_spec
+from simcoder.agents.spec import paper_spec, read_spec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, resume
 from tests.loopback import completion, openai_server
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def scripted(*replies: str) -> GenericFakeChatModel:
@@ -115,6 +117,23 @@ def test_a_coder_wrong_then_right_on_a_rule_example(tmp_path: Path) -> None:
     assert "invariants" in v["kinds"]["storage"]
     report = (tmp_path / "report.md").read_text()
     assert "changes/1.md" in report and "verified against your rule's worked examples" in report
+
+
+@pytest.mark.slow
+def test_a_model_module_that_ignores_a_known_change_is_not_accepted(tmp_path: Path) -> None:
+    """A coder that writes SCALE-Sim's storage for examples/drain-width.yaml: the component's
+    examples tell the change from SCALE-Sim, so it fails them (and is never labelled oracle)."""
+    spec = read_spec(ROOT / "examples" / "drain-width.yaml")
+    config = WorkflowConfig(
+        run_dir=tmp_path,
+        spec=spec,
+        sandbox="fake",
+        models={"storage": scripted(PLAIN, PLAIN)},
+        max_rounds=2,
+    )
+    state = generate(config)
+    assert state["status"] == "budget: storage used its 2 rounds"
+    assert "example." in _verdict(state)["feedback"]
 
 
 @pytest.mark.slow
