@@ -21,6 +21,7 @@ from simcoder.simulator.checks.probes import Probe
 from simcoder.simulator.checks.runner import VIOLATIONS_PER_SOURCE, ModuleEvidence
 from simcoder.simulator.checks.violations import Violation
 from simcoder.simulator.engine import Modules, simulate_layer
+from simcoder.simulator.equality import same_number
 from simcoder.simulator.types import LayerReport
 
 INVARIANT_PROBES = 12  # probes the invariants run on (each costs several simulations)
@@ -34,9 +35,11 @@ def report_value(r: LayerReport, column: str) -> float:
 
 
 def _same(a: float, b: float) -> bool:
+    """The project's one rule (``equality.same_number``); two undefined ratios (a bandwidth
+    over an empty window) are the same too."""
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return same_number(a, b)
 
 
 def _crash(exc: BaseException) -> str:
