@@ -30,12 +30,18 @@ def resolve_config(config: str | Path | SimConfig) -> SimConfig:
 
 
 def resolve_layers(topology: str | Path | list[Layer], gemm: bool = False) -> list[Layer]:
-    """A list of layers, a built-in workload name, or a SCALE-Sim topology CSV."""
+    """A list of layers, a built-in workload name, a SCALE-Sim topology CSV, or a model to
+    import (``model.onnx``, ``torchvision:NAME``, ``transformers:NAME``, ``file.py:factory``;
+    default choices, see ``simcoder import``)."""
     if isinstance(topology, list):
         return topology
     text = str(topology)
     if text in WORKLOADS:
         return get_workload(text)
+    from simcoder.workloads.imports import imported_layers, is_model_ref
+
+    if is_model_ref(text):
+        return list(imported_layers(text))
     if not Path(text).exists():
         raise InputError(
             text,

@@ -107,13 +107,28 @@ def parse_row(path: str, line: int, fields: list[str], gemm: bool) -> Layer | No
         raise InputError(path, exc.message, line, column.get(exc.field, exc.field)) from None
 
 
+def is_gemm_header(line: str) -> bool:
+    """Whether a header row is a GEMM file's (``Layer, M, N, K``)."""
+    fields = [f.strip() for f in line.split(",")]
+    return [f.upper() for f in fields[1:4]] == ["M", "N", "K"]
+
+
 def read_topology(path: str | Path, gemm: bool = False) -> list[Layer]:
-    """Read a SCALE-Sim topology CSV (first row is the header)."""
+    """Read a SCALE-Sim topology CSV: the first row is the header (a ``Layer, M, N, K`` header
+    makes it a GEMM file, ``gemm`` or not); ``#`` lines are comments (``simcoder import``
+    writes its provenance in them)."""
     p = str(path)
     text = read_input_text(path, "topology file")
     layers = []
+    header = True
     for number, raw in enumerate(text.splitlines(), start=1):
-        if number == 1 or not raw.strip():
+        if raw.lstrip().startswith("#"):
+            continue
+        if header:
+            header = False
+            gemm = gemm or is_gemm_header(raw)
+            continue
+        if not raw.strip():
             continue
         layer = parse_row(p, number, [f.strip() for f in raw.split(",")], gemm)
         if layer is not None:

@@ -1,0 +1,247 @@
+"""ONNX models -> a trace: the graph's input shapes fixed (``--input``, ``--batch``), ONNX's
+shape inference run, and every node walked in graph order. Conv, ConvTranspose, Gemm and
+MatMul are lowered; layers take their names from the module scopes PyTorch's exporters write
+(``pkg.torch.onnx.name_scopes``, or the ``/layer1/layer1.0/conv1/Conv`` node names of the
+TorchScript exporter), else from the node's own name."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+from simcoder.workloads.imports.ops import Op, Trace
+from simcoder.workloads.imports.torch_frontend import ModelError
+
+LAYOUT_OPS = frozenset(
+    str.split(
+        """Reshape Transpose Flatten Squeeze Unsqueeze Concat Split Slice Shape Size Constant
+    ConstantOfShape Identity Cast CastLike Expand Gather GatherElements GatherND Range Tile Pad
+    Where Equal Less LessOrEqual Greater GreaterOrEqual Not And Or Xor IsNaN IsInf Trilu
+    ScatterND ScatterElements NonZero Unique OneHot Dropout"""
+    )
+)
+UNSUPPORTED = {
+    "LSTM": "an LSTM",
+    "GRU": "a GRU",
+    "RNN": "an RNN",
+    "Einsum": "an Einsum",
+    "ConvInteger": "an integer conv",
+    "MatMulInteger": "an integer matmul",
+    "QLinearConv": "a quantised conv",
+    "QLinearMatMul": "a quantised matmul",
+    "DeformConv": "a deformable conv",
+    "Loop": "a loop (its body is not unrolled)",
+    "Scan": "a scan (its body is not unrolled)",
+}
+
+
+def _attrs(node: Any) -> dict[str, Any]:
+    import onnx
+
+    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+
+def _scope(node: Any) -> str:
+    """The module path a node came from."""
+    meta = {p.key: p.value for p in node.metadata_props}
+    scopes = meta.get("pkg.torch.onnx.name_scopes")
+    if scopes:
+        try:
+            parts = ast.literal_eval(scopes)
+        except (ValueError, SyntaxError):
+            parts = None
+        if isinstance(parts, list) and parts:
+            return str(parts[-2]) if len(parts) > 1 else ""
+    name = node.name or (node.output[0] if node.output else node.op_type)
+    if name.startswith("/"):  # the TorchScript exporter: /layer1/layer1.0/conv1/Conv
+        path, prev = "", ""
+        for comp in name.strip("/").split("/")[:-1]:
+            if prev and comp.startswith(prev + "."):
+                path += comp[len(prev) :]
+            else:
+                path = f"{path}.{comp}" if path else comp
+            prev = comp
+        return path
+    return str(name)
+
+
+def _parse_dims(text: str, where: str) -> tuple[int, ...]:
+    try:
+        dims = tuple(int(x) for x in text.replace("x", ",").split(",") if x.strip())
+    except ValueError:
+        dims = ()
+    if not dims or any(d < 1 for d in dims):
+        raise ModelError(where, f"--input {text!r}: write positive integers, e.g. 1,3,224,224")
+    return dims
+
+
+def _fix_inputs(model: Any, path: str, inputs: list[str], batch: int | None) -> None:
+    """Give every graph input a static shape, or say which ``--input`` is missing."""
+    initializers = {i.name for i in model.graph.initializer}
+    graph_inputs = [i for i in model.graph.input if i.name not in initializers]
+    given: dict[str, tuple[int, ...]] = {}
+    for text in inputs:
+        name, eq, dims = text.rpartition("=")
+        if not eq:
+            if len(graph_inputs) != 1:
+                names = ", ".join(i.name for i in graph_inputs)
+                raise ModelError(
+                    path,
+                    f"the model has {len(graph_inputs)} inputs ({names}); write "
+                    "--input NAME=DIMS for each",
+                )
+            name = graph_inputs[0].name
+        given[name] = _parse_dims(dims, path)
+    known = {i.name for i in graph_inputs}
+    for name in given:
+        if name not in known:
+            raise ModelError(path, f"--input {name}=...: no such input; inputs: {', '.join(known)}")
+    for inp in graph_inputs:
+        dims = inp.type.tensor_type.shape.dim
+        if inp.name in given:
+            shape = list(given[inp.name])
+            if len(shape) != len(dims):
+                raise ModelError(
+                    path,
+                    f"--input {inp.name}: {len(shape)} dims given, the model's input has "
+                    f"{len(dims)}",
+                )
+        else:
+            shape = [d.dim_value if d.HasField("dim_value") else 0 for d in dims]
+            if batch is not None and shape:
+                shape[0] = batch
+            if any(s <= 0 for s in shape):
+                shown = ",".join(
+                    str(d.dim_value) if d.HasField("dim_value") else (d.dim_param or "?")
+                    for d in dims
+                )
+                raise ModelError(
+                    path,
+                    f"input {inp.name!r} has dynamic dims [{shown}]; give --input "
+                    f"{inp.name}=DIMS with every dim a number, e.g. --input 1,3,224,224",
+                )
+        if batch is not None and shape:
+            shape[0] = batch
+        for d, v in zip(dims, shape, strict=True):
+            d.ClearField("dim_param")
+            d.dim_value = v
+
+
+def _same_pads(size: int, kernel: int, stride: int, dilation: int, upper: bool) -> tuple[int, int]:
+    out = -(-size // stride)
+    total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+    small = total // 2
+    return (small, total - small) if upper else (total - small, small)
+
+
+def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, tuple[int, ...]]:
+    """The ONNX file -> (trace, first input's shape)."""
+    try:
+        import onnx
+    except ImportError:
+        raise ModelError(path, "reading ONNX needs onnx: pip install 'simcoder[import]'") from None
+    if not Path(path).is_file():
+        raise ModelError(path, "no such file")
+    try:
+        model = onnx.load(path)
+    except Exception as exc:  # protobuf's DecodeError and friends: the file is not ONNX
+        raise ModelError(
+            path, f"does not parse as an ONNX model ({type(exc).__name__}); export it again"
+        ) from None
+    if not model.graph.node:
+        raise ModelError(path, "the graph has no nodes; is this an ONNX model file?")
+    _fix_inputs(model, path, inputs, batch)
+    del model.graph.value_info[:]  # shapes from before the inputs were fixed
+    try:
+        model = onnx.shape_inference.infer_shapes(model, data_prop=True)
+    except Exception as exc:
+        raise ModelError(path, f"ONNX shape inference failed: {str(exc).splitlines()[0]}") from None
+    shapes: dict[str, tuple[int, ...]] = {}
+    for vi in [*model.graph.input, *model.graph.value_info, *model.graph.output]:
+        if vi.type.HasField("tensor_type") and vi.type.tensor_type.HasField("shape"):
+            dims = vi.type.tensor_type.shape.dim
+            if all(d.HasField("dim_value") for d in dims):
+                shapes[vi.name] = tuple(int(d.dim_value) for d in dims)
+    for init in model.graph.initializer:
+        shapes[init.name] = tuple(int(d) for d in init.dims)
+    first = next(
+        i for i in model.graph.input if i.name not in {x.name for x in model.graph.initializer}
+    )
+    trace = Trace()
+    for node in model.graph.node:
+        where = f"{path} node {node.name or node.output[0]!r} ({node.op_type})"
+        op = node.op_type
+        if op in ("Conv", "ConvTranspose", "Gemm", "MatMul"):
+            needed = node.input[:2]
+            missing = [n for n in needed if n not in shapes]
+            if missing:
+                raise ModelError(
+                    where,
+                    f"the shape of {missing[0]!r} is unknown after shape inference; "
+                    "give --input with static dims, or export the model with static shapes",
+                )
+            a, b = shapes[needed[0]], shapes[needed[1]]
+            attrs = _attrs(node)
+            if op == "Gemm":
+                a = a[::-1] if attrs.get("transA", 0) else a
+                b = b[::-1] if attrs.get("transB", 0) else b
+                trace.ops.append(Op("matmul", _scope(node), where, {"a": a, "b": b}))
+            elif op == "MatMul":
+                trace.ops.append(Op("matmul", _scope(node), where, {"a": a, "b": b}))
+            else:
+                trace.ops.append(
+                    Op("conv", _scope(node), where, _conv_args(op, a, b, attrs, where))
+                )
+        elif op in UNSUPPORTED:
+            trace.unsupported.append((where, UNSUPPORTED[op]))
+        elif op in LAYOUT_OPS:
+            trace.layout += 1
+        else:
+            trace.skipped[op] += 1
+    return trace, shapes.get(first.name, ())
+
+
+def _conv_args(
+    op: str, x: tuple[int, ...], w: tuple[int, ...], attrs: dict[str, Any], where: str
+) -> dict[str, Any]:
+    nd = len(x) - 2
+    kernel = tuple(attrs.get("kernel_shape", w[2:]))
+    strides = tuple(attrs.get("strides", (1,) * nd))
+    dilations = tuple(attrs.get("dilations", (1,) * nd))
+    pads = tuple(attrs.get("pads", (0,) * (2 * nd)))
+    auto = attrs.get("auto_pad", b"NOTSET")
+    auto = auto.decode() if isinstance(auto, bytes) else str(auto)
+    if auto in ("SAME_UPPER", "SAME_LOWER"):
+        if op == "ConvTranspose":
+            raise ModelError(where, f"auto_pad {auto} on ConvTranspose; export with explicit pads")
+        pairs = [
+            _same_pads(x[2 + i], kernel[i], strides[i], dilations[i], auto == "SAME_UPPER")
+            for i in range(nd)
+        ]
+        pads = tuple(p[0] for p in pairs) + tuple(p[1] for p in pairs)
+    elif auto == "VALID":
+        pads = (0,) * (2 * nd)
+    if nd == 1:
+        return {
+            "x_shape": x,
+            "w_shape": w,
+            "stride": (1, strides[0]),
+            "pads": (0, pads[0], 0, pads[1]),
+            "dilation": (1, dilations[0]),
+            "groups": int(attrs.get("group", 1)),
+            "transposed": op == "ConvTranspose",
+            "output_padding": (0, int(next(iter(attrs.get("output_padding", (0,)))))),
+        }
+    if nd != 2:
+        return {"x_shape": x, "w_shape": w}  # lowering names the dimensionality it refuses
+    return {
+        "x_shape": x,
+        "w_shape": w,
+        "stride": (strides[0], strides[1]),
+        "pads": (pads[0], pads[1], pads[2], pads[3]),
+        "dilation": (dilations[0], dilations[1]),
+        "groups": int(attrs.get("group", 1)),
+        "transposed": op == "ConvTranspose",
+        "output_padding": tuple(attrs.get("output_padding", (0, 0))),
+    }
