@@ -48,8 +48,8 @@ def _out(size: int, pad: int, dilation: int, kernel: int, stride: int) -> int:
 
 
 def _sc_out(size: int, kernel: int, stride: int) -> int:
-    """SCALE-Sim's output size for an input ``size`` (no padding, no dilation)."""
-    return (size - kernel) // stride + 1
+    """SCALE-Sim's output size for an input ``size``: it rounds up, ceil((size - k + s) / s)."""
+    return -(-(size - kernel + stride) // stride)
 
 
 def conv_layers(
@@ -91,35 +91,34 @@ def conv_layers(
     if oh < 1 or ow < 1:
         raise LoweringError(f"output size {oh}x{ow} from input {h}x{w}: the model is inconsistent")
     sh, sw = stride
-    if low.convention == "scalesim" and dilation == (1, 1):
-        ih, iw = h, w
-        if ih < r or iw < s:  # SCALE-Sim cannot run a filter larger than its input
-            ih, iw = max(h + pt + pb, r), max(w + pl + pr, s)
+    # the output SCALE-Sim must compute: the model's (padded), or what SCALE-Sim computes on
+    # the unpadded input (scalesim; a filter larger than that input gets the model's)
+    th, tw = oh, ow
+    unpadded = False
+    if low.convention == "scalesim":
+        uh = _out(h, 0, dilation[0], r, sh) if dilation[0] > 1 else _sc_out(h, r, sh)
+        uw = _out(w, 0, dilation[1], s, sw) if dilation[1] > 1 else _sc_out(w, s, sw)
+        if h >= r and w >= s and uh >= 1 and uw >= 1:
+            th, tw, unpadded = uh, uw, True
+        else:
             low.notes["filter larger than the unpadded input: the padded size written"] += 1
+    if dilation == (1, 1) and sh == sw and n == 1:
+        # exact: SCALE-Sim's own form. Padded: the rows the stride reaches (SCALE-Sim rounds
+        # its output up where PyTorch rounds down, so unreached padding rows would add one)
+        ih, iw = (h, w) if unpadded else ((th - 1) * sh + r, (tw - 1) * sw + s)
     else:
-        ih, iw = h + pt + pb, w + pl + pr
-    if dilation != (1, 1):
-        # SCALE-Sim has no dilation: keep the real filter, give the input whose output is the
-        # model's (or, convention scalesim, the unpadded input's dilated output)
-        th, tw = oh, ow
-        if low.convention == "scalesim":
-            uh = _out(h, 0, dilation[0], r, sh)
-            uw = _out(w, 0, dilation[1], s, sw)
-            if uh >= 1 and uw >= 1:
-                th, tw = uh, uw
+        # no exact form: keep the real filter, give the input whose output is the target
+        if dilation != (1, 1):
+            low.notes[
+                f"dilation {dilation[0]}x{dilation[1]}: input set so the output is the model's"
+            ] += 1
+        if sh != sw:
+            sh = sw = 1
+            low.notes["stride differs per axis: stride 1, input set so the output is the model's"] += 1
+        if n > 1:  # the batch folded into the output rows: one weight load serves every image
+            th *= n
+            low.notes[f"batch {n}: folded into the output rows"] += 1
         ih, iw = (th - 1) * sh + r, (tw - 1) * sw + s
-        low.notes[
-            f"dilation {dilation[0]}x{dilation[1]}: input set so the output is the model's"
-        ] += 1
-    if sh != sw:
-        th, tw = _sc_out(ih, r, sh), _sc_out(iw, s, sw)
-        sh = sw = 1
-        ih, iw = th + r - 1, tw + s - 1
-        low.notes["stride differs per axis: stride 1, input set so the output is the model's"] += 1
-    if n > 1:  # the batch folded into the output rows: one weight load serves every image
-        th = n * _sc_out(ih, r, sh)
-        ih = (th - 1) * sh + r
-        low.notes[f"batch {n}: folded into the output rows"] += 1
     out: list[Layer] = []
     if groups == 1:
         out.append(Layer(name, ih, iw, r, s, c, m, sh))

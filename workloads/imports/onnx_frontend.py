@@ -42,8 +42,13 @@ def _attrs(node: Any) -> dict[str, Any]:
     return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
 
 
-def _scope(node: Any) -> str:
-    """The module path a node came from."""
+def _scope(node: Any, initializers: set[str]) -> str:
+    """The module path a node came from: its weight's name (``layer1.0.conv1.weight``: the
+    exporters keep parameter names, even where they fold a batch norm into the conv), else
+    the exporter's scope metadata, else the node's name."""
+    for name in node.input[1:2]:
+        if name in initializers and name.endswith(".weight"):
+            return str(name.removesuffix(".weight"))
     meta = {p.key: p.value for p in node.metadata_props}
     scopes = meta.get("pkg.torch.onnx.name_scopes")
     if scopes:
@@ -169,6 +174,7 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
         i for i in model.graph.input if i.name not in {x.name for x in model.graph.initializer}
     )
     trace = Trace()
+    inits = {i.name for i in model.graph.initializer}
     for node in model.graph.node:
         where = f"{path} node {node.name or node.output[0]!r} ({node.op_type})"
         op = node.op_type
@@ -186,12 +192,12 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
             if op == "Gemm":
                 a = a[::-1] if attrs.get("transA", 0) else a
                 b = b[::-1] if attrs.get("transB", 0) else b
-                trace.ops.append(Op("matmul", _scope(node), where, {"a": a, "b": b}))
+                trace.ops.append(Op("matmul", _scope(node, inits), where, {"a": a, "b": b}))
             elif op == "MatMul":
-                trace.ops.append(Op("matmul", _scope(node), where, {"a": a, "b": b}))
+                trace.ops.append(Op("matmul", _scope(node, inits), where, {"a": a, "b": b}))
             else:
                 trace.ops.append(
-                    Op("conv", _scope(node), where, _conv_args(op, a, b, attrs, where))
+                    Op("conv", _scope(node, inits), where, _conv_args(op, a, b, attrs, where))
                 )
         elif op in UNSUPPORTED:
             trace.unsupported.append((where, UNSUPPORTED[op]))
