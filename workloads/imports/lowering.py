@@ -114,7 +114,7 @@ def conv_layers(
             ] += 1
         if sh != sw:
             sh = sw = 1
-            low.notes["stride differs per axis: stride 1, input set so the output is the model's"] += 1
+            low.notes["stride differs per axis: stride 1, input set so the output matches"] += 1
         if n > 1:  # the batch folded into the output rows: one weight load serves every image
             th *= n
             low.notes[f"batch {n}: folded into the output rows"] += 1
