@@ -246,7 +246,11 @@ def reference_for(
             )
         source = f"scalesim (SCALE-Sim 3.0.0 run live by {python})"
         return Reference(source, tuple(zip(names, cycles, strict=True)))
-    golden = _golden().get((SCALESIM_FILES[workload], _key(spec)))
+    golden = (
+        _golden().get((SCALESIM_FILES[workload], _key(spec)))
+        if workload in SCALESIM_FILES
+        else None
+    )
     if mode in ("auto", "golden") and golden is not None and len(golden) == len(names):
         cycles = [int(c["total_cycles"]) for c in golden]
         return Reference(GOLDEN, tuple(zip(names, cycles, strict=True)), tuple(golden))

@@ -46,9 +46,15 @@ class AcceleratorSpec(BaseModel):
     @field_validator("workloads")
     @classmethod
     def _known_workloads(cls, v: list[str]) -> list[str]:
-        unknown = [w for w in v if w not in WORKLOADS]
+        from simcoder.workloads.builtin import is_workload
+
+        unknown = [w for w in v if not is_workload(w)]
         if unknown:
-            raise ValueError(f"unknown workloads {unknown}; choose from {sorted(WORKLOADS)}")
+            raise ValueError(
+                f"unknown workloads {unknown}; choose from {sorted(WORKLOADS)}, a model "
+                "(torchvision:NAME, transformers:NAME, model.onnx, file.py:factory) or a "
+                "topology CSV"
+            )
         return v
 
     def sim_config(self) -> SimConfig:

@@ -8,6 +8,8 @@ stay out (``exclude``: the eval withholds the target module and the fast path), 
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import secrets
 import shutil
@@ -125,6 +127,13 @@ def prepare_job(
             path, _, attr = target.rpartition(":")
             files[f"{kind}_b"] = Path(path)
             spec["changes"].setdefault(kind, {})["alternate"] = f"candidate/{kind}_b.py:{attr}"
+    from simcoder.workloads.builtin import WORKLOADS, get_workload
+
+    imported = [w for w in workloads if w not in WORKLOADS]
+    if imported:  # models and topology files: resolved here, their layers carried in the job
+        spec["layers"] = {
+            w: [dataclasses.asdict(x) for x in get_workload(w)] for w in imported
+        }
     if layer_limit is not None:  # only each workload's first layers (quick timings)
         spec["layer_limit"] = int(layer_limit)
     if expected is not None:

@@ -289,10 +289,45 @@ class UnknownWorkload(UserError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+# workloads that are not built in, by the name the user gave: a model string
+# (``torchvision:resnet18``) or a topology CSV. The host resolves them; a sandbox job carries
+# their layers, and its runner registers them here (it has neither torch nor the user's files)
+_REGISTERED: dict[str, tuple[Layer, ...]] = {}
+
+
+def register_workload(name: str, layers: list[Layer]) -> None:
+    _REGISTERED[name] = tuple(layers)
+
+
+def is_workload(name: str) -> bool:
+    """A built-in name, a model string, or an existing topology CSV (without resolving it)."""
+    from pathlib import Path
+
+    from simcoder.workloads.imports import is_model_ref
+
+    return (
+        name in WORKLOADS
+        or name in _REGISTERED
+        or is_model_ref(name)
+        or (name.lower().endswith(".csv") and Path(name).is_file())
+    )
+
+
 def get_workload(name: str) -> list[Layer]:
-    try:
+    """A built-in network, a registered one, a model to import, or a topology CSV."""
+    if name in WORKLOADS:
         return WORKLOADS[name]()
-    except KeyError:
-        raise UnknownWorkload(
-            f"unknown workload {name!r}; choose one of {', '.join(sorted(WORKLOADS))}"
-        ) from None
+    if name in _REGISTERED:
+        return list(_REGISTERED[name])
+    from simcoder.workloads.imports import imported_layers, is_model_ref
+
+    if is_model_ref(name):
+        return list(imported_layers(name))
+    if is_workload(name):
+        from simcoder.simulator.compat.topology import read_topology
+
+        return read_topology(name)
+    raise UnknownWorkload(
+        f"unknown workload {name!r}; choose one of {', '.join(sorted(WORKLOADS))}, a model "
+        "(torchvision:NAME, transformers:NAME, model.onnx, file.py:factory) or a topology CSV"
+    )

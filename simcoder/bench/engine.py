@@ -46,9 +46,9 @@ def accuracy(
     from simcoder.agents.executor import execute
     from simcoder.agents.references import reference_for
     from simcoder.sandbox.types import ExecStatus, Limits
-    from simcoder.workloads.builtin import WORKLOADS
+    from simcoder.workloads.builtin import is_workload
 
-    unknown = [n for n in networks if n not in WORKLOADS]
+    unknown = [n for n in networks if not is_workload(n)]
     if unknown:
         raise InputError("--networks", f"unknown workload(s) {unknown}; see `simcoder workloads`")
     candidates = generated_modules(run_dir)
@@ -177,9 +177,9 @@ def runtime(
     from simcoder.sandbox.jobs import prepare_job
     from simcoder.sandbox.registry import get_sandbox
     from simcoder.sandbox.types import Limits
-    from simcoder.workloads.builtin import WORKLOADS
+    from simcoder.workloads.builtin import is_workload
 
-    unknown = [n for n in networks if n not in WORKLOADS and n != QUICK_NETWORK]
+    unknown = [n for n in networks if not is_workload(n) and n != QUICK_NETWORK]
     if unknown:
         raise InputError("--networks", f"unknown workload(s) {unknown}; see `simcoder workloads`")
     candidates = generated_modules(run_dir)
