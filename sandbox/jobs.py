@@ -9,7 +9,6 @@ stay out (``exclude``: the eval withholds the target module and the fast path), 
 from __future__ import annotations
 
 import dataclasses
-
 import json
 import secrets
 import shutil
@@ -131,9 +130,7 @@ def prepare_job(
 
     imported = [w for w in workloads if w not in WORKLOADS]
     if imported:  # models and topology files: resolved here, their layers carried in the job
-        spec["layers"] = {
-            w: [dataclasses.asdict(x) for x in get_workload(w)] for w in imported
-        }
+        spec["layers"] = {w: [dataclasses.asdict(x) for x in get_workload(w)] for w in imported}
     if layer_limit is not None:  # only each workload's first layers (quick timings)
         spec["layer_limit"] = int(layer_limit)
     if expected is not None:
