@@ -109,7 +109,9 @@ def _decode(text: str) -> Evaluation:
 def records(study: Any, space: Space) -> list[Record]:
     """The simulated designs in the study, first simulation of each design only."""
     out, seen = [], set()
-    for t in study.get_trials(deepcopy=False):
+    states = tuple(_optuna().trial.TrialState)
+    finished = tuple(s for s in states if s.name in ("COMPLETE", "FAIL"))
+    for t in study.get_trials(deepcopy=False, states=finished):  # not a killed run's trial
         if "simulated" not in t.user_attrs:
             continue
         design = _design(space, t.params)
