@@ -25,8 +25,8 @@ TABLE = load_table()
 OBJ = ("cycles", "energy", "area")
 
 
-def _problem(constraints: Constraints = Constraints()) -> Problem:
-    return Problem(NETS, SPACE, constraints, OBJ, TABLE)
+def _problem(constraints: Constraints | None = None) -> Problem:
+    return Problem(NETS, SPACE, constraints or Constraints(), OBJ, TABLE)
 
 
 @pytest.mark.slow  # a few seconds: SQLite commits per trial
