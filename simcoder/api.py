@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simcoder.presets import PRESETS
 from simcoder.simulator.compat import InputError
@@ -15,6 +15,9 @@ from simcoder.simulator.compat.topology import read_topology
 from simcoder.simulator.engine import Modules, simulate_network
 from simcoder.simulator.types import Layer, NetworkReport, SimConfig
 from simcoder.workloads.builtin import GEMM_WORKLOADS, WORKLOADS, get_workload
+
+if TYPE_CHECKING:  # the energy package (pydantic, yaml) loads only when energy is asked for
+    from simcoder.energy import Area, EnergyTable, NetworkEnergy
 
 
 def resolve_config(config: str | Path | SimConfig) -> SimConfig:
@@ -95,3 +98,25 @@ def simulate(
     if outdir is not None:
         write_reports(report, outdir)
     return report
+
+
+def resolve_table(table: str | Path | EnergyTable | None = None) -> EnergyTable:
+    """An EnergyTable, a path to a YAML table, or None for the default (docs/energy.md)."""
+    from simcoder.energy import EnergyTable, load_table
+
+    return table if isinstance(table, EnergyTable) else load_table(table)
+
+
+def energy(report: NetworkReport, table: str | Path | EnergyTable | None = None) -> NetworkEnergy:
+    """Energy per layer and component, EDP and area of a simulated network (``simulate``'s
+    report, with its DRAM counts), from the energy table (default: Accelergy's 40 nm)."""
+    from simcoder.energy import network_energy
+
+    return network_energy(report, resolve_table(table))
+
+
+def area(config: str | Path | SimConfig, table: str | Path | EnergyTable | None = None) -> Area:
+    """The design's area (PE array and SRAMs) from the energy table's area figures."""
+    from simcoder.energy import area as design_area
+
+    return design_area(resolve_config(config), resolve_table(table))

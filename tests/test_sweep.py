@@ -151,3 +151,39 @@ def test_both_compat_modes_side_by_side(tmp_path: Path) -> None:
     assert "os (corrected)" in page and "os (scalesim)" in page
     with pytest.raises(Exception, match="--compat"):
         grid([(8, 8)], ["os"], [(2, 2, 2)], "USER", [1], ["ideal"])
+
+
+def test_energy_columns_equal_the_energy_model_and_the_front_is_non_dominated(
+    tmp_path: Path,
+) -> None:
+    from simcoder.energy import area, load_table, network_energy
+    from simcoder.explore.pareto import dominates
+
+    table = load_table()
+    points = grid([(4, 4), (8, 8), (16, 16)], ["os", "ws"], [(1, 1, 1), (8, 8, 8)], "CALC", [10])
+    rows = run_sweep(LAYERS, points, jobs=2, energy_table=table)
+    for point, row in zip(points, rows, strict=True):
+        cost = network_energy(_direct(point, LAYERS), table)  # type: ignore[arg-type]
+        assert row["energy_pj"] == round(cost.total_pj, 3)
+        assert row["edp_pj_cycles"] == pytest.approx(cost.edp_pj_cycles, rel=1e-8)
+        assert row["area_mm2"] == round(area(point.config(), table).total_mm2, 6)
+    vec = [(r["total_cycles"], r["energy_pj"], r["area_mm2"]) for r in rows]
+    front = [v for v, r in zip(vec, rows, strict=True) if r["pareto"] == "yes"]
+    rest = [v for v, r in zip(vec, rows, strict=True) if r["pareto"] != "yes"]
+    assert front and rest  # this space has a trade-off and dominated points
+    assert not any(dominates(a, b) for a in vec for b in front)
+    assert all(any(dominates(a, b) for a in front) for b in rest)
+    write_html(rows, tmp_path / "sweep.html", "three-layers", 1.0, True, table.source)
+    text = (tmp_path / "sweep.html").read_text()
+    assert "Energy vs cycles" in text and "Energy vs SRAM size" in text
+    assert text.count('class="front"') == len(front)
+
+
+def test_cli_sweep_has_energy_by_default_and_not_with_no_energy(tmp_path: Path) -> None:
+    argv = ["sweep", "-t", "ncf", "--array", "16x16,32x8", "--dataflow", "os"]
+    assert main([*argv, "-o", str(tmp_path / "a")]) == 0
+    assert main([*argv, "--no-energy", "-o", str(tmp_path / "b")]) == 0
+    with (tmp_path / "a" / "sweep.csv").open() as f:
+        assert all(float(r["energy_pj"]) > 0 for r in csv.DictReader(f))
+    with (tmp_path / "b" / "sweep.csv").open() as f:
+        assert all(r["energy_pj"] == "" and r["dram_read_words"] == "" for r in csv.DictReader(f))

@@ -13,10 +13,10 @@ import warnings
 from collections.abc import Sequence
 
 from simcoder import __version__
-from simcoder.cli import bench, evals, imports, sandbox, simulate, sweep, workflow
+from simcoder.cli import bench, evals, explore, imports, sandbox, simulate, sweep, workflow
 from simcoder.simulator.errors import SimcoderError
 
-GROUPS = (simulate, imports, sweep, bench, evals, sandbox, workflow)
+GROUPS = (simulate, imports, sweep, explore, bench, evals, sandbox, workflow)
 
 
 def build_parser() -> argparse.ArgumentParser:

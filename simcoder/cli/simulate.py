@@ -18,7 +18,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     gemm = args.gemm or is_gemm_workload(args.topology)
     if args.compute_only:
+        if args.energy or args.energy_table:
+            raise UserError(
+                "--energy needs the DRAM counts, which --compute-only skips; drop one of them"
+            )
         return _compute_only(args, gemm)
+    energy_table = _energy_table(args)
     started = time.perf_counter()
     show_progress = sys.stderr.isatty() and not args.json
 
@@ -39,8 +44,20 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if show_progress:
         print("\r" + " " * 50 + "\r", end="", file=sys.stderr)
     seconds = time.perf_counter() - started
+    energy = None
+    if energy_table is not None:
+        from simcoder.api import energy as network_energy
+
+        energy = network_energy(report, energy_table)
+        if args.outdir:
+            from simcoder.energy import write_energy_report
+
+            write_energy_report(energy, args.outdir)
     if args.json:
-        print(json.dumps(report_json(report, seconds), indent=2))
+        out = report_json(report, seconds)
+        if energy is not None:
+            out["energy"] = energy_json(energy)
+        print(json.dumps(out, indent=2))
         return 0
     rows = [
         [
@@ -79,12 +96,69 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         + (", corrected (not SCALE-Sim)" if report.config.memory.corrected else "")
         + f"; simulated in {seconds:.2f} s"
     )
+    if energy is not None:
+        print(energy_summary(energy))
     if args.outdir:
         print(
             f"reports written to {args.outdir}/ (COMPUTE_REPORT.csv, BANDWIDTH_REPORT.csv, "
-            "DETAILED_ACCESS_REPORT.csv)"
+            "DETAILED_ACCESS_REPORT.csv" + (", ENERGY_REPORT.csv" if energy else "") + ")"
         )
     return 0
+
+
+def _energy_table(args: argparse.Namespace) -> Any:
+    """The table when --energy or --energy-table is given (loaded first: a bad table fails
+    before the simulation runs)."""
+    if not (args.energy or args.energy_table):
+        return None
+    from simcoder.api import resolve_table
+
+    return resolve_table(args.energy_table)
+
+
+def energy_summary(energy: Any) -> str:
+    from simcoder.energy import COMPONENTS
+
+    total = energy.total_pj
+    parts = ", ".join(
+        f"{c} {100 * energy.component_pj(c) / total:.1f}%" for c in COMPONENTS if total > 0
+    )
+    a = energy.area
+    return (
+        f"energy {total / 1e6:,.3f} uJ ({parts}); EDP {energy.edp_pj_cycles:.4g} pJ x cycles; "
+        f"area {a.total_mm2:.3f} mm2 at {a.node} (PE array {a.pe_array_um2 / 1e6:.3f}, SRAMs "
+        f"{(a.total_um2 - a.pe_array_um2) / 1e6:.3f}); table {energy.table_source}"
+    )
+
+
+def energy_json(energy: Any) -> dict[str, Any]:
+    from simcoder.energy import COMPONENTS
+
+    a = energy.area
+    return {
+        "table": energy.table_source,
+        "node": a.node,
+        "total_pj": energy.total_pj,
+        "edp_pj_cycles": energy.edp_pj_cycles,
+        "components_pj": {c: energy.component_pj(c) for c in COMPONENTS},
+        "area_mm2": {
+            "total": a.total_mm2,
+            "pe_array": a.pe_array_um2 / 1e6,
+            "ifmap_sram": a.ifmap_sram_um2 / 1e6,
+            "filter_sram": a.filter_sram_um2 / 1e6,
+            "ofmap_sram": a.ofmap_sram_um2 / 1e6,
+        },
+        "layers": [
+            {
+                "name": x.name,
+                **{f"{c}_pj": getattr(x, f"{c}_pj") for c in COMPONENTS},
+                "total_pj": x.total_pj,
+                "cycles": x.cycles,
+                "edp_pj_cycles": x.edp_pj_cycles,
+            }
+            for x in energy.layers
+        ],
+    }
 
 
 def _compute_only(args: argparse.Namespace, gemm: bool) -> int:
@@ -221,6 +295,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "--compute-only",
         action="store_true",
         help="cycles and utilization only, no DRAM walk (CALC mode; fastest)",
+    )
+    s.add_argument(
+        "--energy",
+        action="store_true",
+        help="also energy per layer and component, EDP and area (ENERGY_REPORT.csv with -o); "
+        "docs/energy.md",
+    )
+    s.add_argument(
+        "--energy-table",
+        metavar="FILE",
+        help="a YAML energy/area table instead of the default (Accelergy 40 nm); implies --energy",
     )
     s.set_defaults(func=cmd_simulate)
     w = sub.add_parser("workloads", help="list the built-in workloads")

@@ -32,7 +32,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         parse_ints("--bandwidth", args.bandwidth),
         [c.strip().lower() for c in args.compat.split(",")],
     )
-    access = args.access or needs_access(points)
+    table = None
+    if not args.no_energy:
+        from simcoder.api import resolve_table
+
+        table = resolve_table(args.energy_table)
+    elif args.energy_table:
+        from simcoder.simulator.errors import UserError
+
+        raise UserError("--energy-table and --no-energy contradict each other; drop one")
+    access = args.access or needs_access(points) or table is not None
     outdir = Path(args.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     tty = sys.stderr.isatty()
@@ -48,10 +57,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             )
 
     started = time.perf_counter()
-    rows = run_sweep(layers, points, jobs=args.jobs, access=access, progress=progress)
+    rows = run_sweep(
+        layers, points, jobs=args.jobs, access=access, progress=progress, energy_table=table
+    )
     seconds = time.perf_counter() - started
     write_csv(rows, outdir / "sweep.csv")
-    write_html(rows, outdir / "sweep.html", args.topology, seconds, access)
+    source = None if table is None else table.source
+    write_html(rows, outdir / "sweep.html", args.topology, seconds, access, source)
     failed = sum(1 for r in rows if r["error"])
     print(
         f"{len(rows)} points in {seconds:.1f} s"
@@ -81,6 +93,18 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "fixed), or both: scalesim,corrected",
     )
     sw.add_argument("--access", action="store_true", help="walk DRAM traffic even when not needed")
+    sw.add_argument(
+        "--energy-table",
+        metavar="FILE",
+        help="YAML energy/area table for the energy, EDP and area columns (default: Accelergy "
+        "40 nm; docs/energy.md)",
+    )
+    sw.add_argument(
+        "--no-energy",
+        action="store_true",
+        help="no energy, EDP or area columns: an array/dataflow sweep in CALC mode then skips "
+        "the DRAM walk (about 4x faster)",
+    )
     sw.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     sw.add_argument("-o", "--outdir", default="sweep", help="where sweep.csv and sweep.html go")
     sw.set_defaults(func=cmd_sweep)

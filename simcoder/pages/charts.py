@@ -127,8 +127,10 @@ def scatter_svg(
     logx: bool = False,
     logy: bool = False,
     lines: bool = False,
+    front: list[tuple[float, float]] | None = None,
 ) -> str:
-    """A scatter (or line) plot as an inline ``<svg>``; one colour per series."""
+    """A scatter (or line) plot as an inline ``<svg>``; one colour per series. ``front``: points
+    to mark (e.g. a Pareto front), drawn as black rings."""
     w, h, left, right, top, bottom = 640, 360, 70, 110, 30, 50
     pts = [p for s in series.values() for p in s]
     xs = [x for x, _ in pts if not logx or x > 0]
@@ -192,6 +194,18 @@ def scatter_svg(
         out.append(
             f'<circle cx="{w - right + 14}" cy="{ly}" r="4" fill="{color}"/>'
             f'<text x="{w - right + 24}" y="{ly + 4}" font-size="12">{html.escape(name)}</text>'
+        )
+    marked = sorted((x, y) for x, y in front or [] if (not logx or x > 0) and (not logy or y > 0))
+    if marked:
+        out += [
+            f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="5" fill="none" stroke="#000" '
+            'class="front"/>'
+            for x, y in marked
+        ]
+        ly = top + 16 * len(series) + 8
+        out.append(
+            f'<circle cx="{w - right + 14}" cy="{ly}" r="5" fill="none" stroke="#000"/>'
+            f'<text x="{w - right + 24}" y="{ly + 4}" font-size="12">Pareto front</text>'
         )
     out.append("</svg>")
     return "".join(out)

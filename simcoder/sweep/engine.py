@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from simcoder.energy import EnergyTable
+from simcoder.explore.pareto import pareto_mask
 from simcoder.simulator.compat import InputError
 from simcoder.simulator.compat.config_json import spec_config
 from simcoder.simulator.types import Layer, SimConfig
@@ -61,6 +63,10 @@ COLUMNS = [
     "mapping_efficiency_pct",
     "dram_read_words",
     "dram_write_words",
+    "energy_pj",
+    "edp_pj_cycles",
+    "area_mm2",
+    "pareto",
     "error",
 ]
 
@@ -123,11 +129,12 @@ def grid(
 
 COMPATS = {"scalesim": "SCALE-Sim 3.0.0", "corrected": "corrected"}
 _LAYERS: list[Layer] = []
+_TABLE: EnergyTable | None = None
 
 
-def _init(layers: list[Layer]) -> None:
-    global _LAYERS
-    _LAYERS = layers
+def _init(layers: list[Layer], table: EnergyTable | None = None) -> None:
+    global _LAYERS, _TABLE
+    _LAYERS, _TABLE = layers, table
     from simcoder.simulator.fast.compiled import kernels
 
     kernels()  # load the compiled kernels once per worker
@@ -147,9 +154,17 @@ def _evaluate(task: tuple[Point, bool]) -> dict[str, Any]:
         "compat": point.compat,
         "dram_read_words": "",
         "dram_write_words": "",
+        "energy_pj": "",
+        "edp_pj_cycles": "",
+        "area_mm2": "",
+        "pareto": "",
         "error": "",
     }
     config = point.config()
+    if _TABLE is not None:
+        from simcoder.energy import area
+
+        row["area_mm2"] = round(area(config, _TABLE).total_mm2, 6)
     pes = point.rows * point.cols
     macs = sum(layer.macs for layer in _LAYERS)
     try:
@@ -160,6 +175,12 @@ def _evaluate(task: tuple[Point, bool]) -> dict[str, Any]:
             layers: list[Any] = list(report.layers)
             row["dram_read_words"] = sum(r.ifmap_dram_reads + r.filter_dram_reads for r in layers)
             row["dram_write_words"] = sum(r.ofmap_dram_writes for r in layers)
+            if _TABLE is not None:
+                from simcoder.energy import network_energy
+
+                cost = network_energy(report, _TABLE)
+                row["energy_pj"] = round(cost.total_pj, 3)
+                row["edp_pj_cycles"] = float(f"{cost.edp_pj_cycles:.9e}")
         else:
             from simcoder.api import compute_summary
 
@@ -183,32 +204,47 @@ def needs_access(points: Sequence[Point]) -> bool:
     return len({p.sram_kib for p in points}) > 1 or any(p.mode == "USER" for p in points)
 
 
+def mark_pareto(rows: list[dict[str, Any]]) -> None:
+    """``pareto`` = "yes" on the points no other point beats in cycles, energy and area (at
+    least as good in all three, better in one)."""
+    done = [r for r in rows if r["energy_pj"] != "" and not r["error"]]
+    keys = ("total_cycles", "energy_pj", "area_mm2")
+    mask = pareto_mask([tuple(float(r[k]) for k in keys) for r in done])
+    for r, keep in zip(done, mask, strict=True):
+        r["pareto"] = "yes" if keep else ""
+
+
 def run_sweep(
     layers: list[Layer],
     points: list[Point],
     jobs: int | None = None,
     access: bool | None = None,
     progress: Callable[[int, int, float], None] | None = None,
+    energy_table: EnergyTable | None = None,
 ) -> list[dict[str, Any]]:
-    """Evaluate every point on the whole network; rows in the order of ``points``."""
+    """Evaluate every point on the whole network; rows in the order of ``points``. With an
+    ``energy_table`` each point also gets its energy, EDP and area (the access streams are
+    walked: energy needs the DRAM counts) and the cycles-energy Pareto points are marked."""
     access = needs_access(points) if access is None else access
+    access = access or energy_table is not None
     tasks = [(p, access) for p in points]
     jobs = max(1, min(jobs or multiprocessing.cpu_count(), len(points)))
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     if jobs == 1:
-        _init(layers)
+        _init(layers, energy_table)
         for i, task in enumerate(tasks):
             rows.append(_evaluate(task))
             if progress is not None:
                 progress(i + 1, len(tasks), time.perf_counter() - started)
-        return rows
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_init, initargs=(layers,)) as pool:
-        for i, row in enumerate(pool.imap(_evaluate, tasks, chunksize=1)):
-            rows.append(row)
-            if progress is not None:
-                progress(i + 1, len(tasks), time.perf_counter() - started)
+    else:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(jobs, initializer=_init, initargs=(layers, energy_table)) as pool:
+            for i, row in enumerate(pool.imap(_evaluate, tasks, chunksize=1)):
+                rows.append(row)
+                if progress is not None:
+                    progress(i + 1, len(tasks), time.perf_counter() - started)
+    mark_pareto(rows)
     return rows
 
 

@@ -18,15 +18,64 @@ def _by_dataflow(
     both = len({r["compat"] for r in rows}) > 1
     out: dict[str, list[tuple[float, float]]] = {}
     for r in rows:
-        if r["error"] or r[y] == "":
+        if y == "energy_uj":  # the table's energy in pJ, plotted in uJ
+            value: object = "" if r["energy_pj"] == "" else float(r["energy_pj"]) / 1e6
+        else:
+            value = r[y]
+        if r["error"] or value == "":
             continue
         key = r["dataflow"] + (f" ({r['compat']})" if both else "")
-        out.setdefault(key, []).append((x(r), float(r[y])))
+        out.setdefault(key, []).append((x(r), float(str(value))))
     return dict(sorted(out.items()))
 
 
+def _energy_figures(rows: list[dict[str, Any]], srams_swept: bool) -> list[str]:
+    """Energy vs cycles with the Pareto front marked; energy vs SRAM size when it was swept."""
+    done = [r for r in rows if r["energy_pj"] != "" and not r["error"]]
+    if len(done) < 2:
+        return []
+
+    def cycles(r: dict[str, Any]) -> float:
+        return float(r["total_cycles"])
+
+    def uj(r: dict[str, Any]) -> float:
+        return float(r["energy_pj"]) / 1e6
+
+    figures = [
+        scatter_svg(
+            _by_dataflow(done, cycles, "energy_uj"),
+            "Energy vs cycles (Pareto front marked)",
+            "total cycles",
+            "energy (uJ)",
+            logx=True,
+            logy=True,
+            front=[(cycles(r), uj(r)) for r in done if r["pareto"]],
+        )
+    ]
+    if srams_swept:
+
+        def kib(r: dict[str, Any]) -> float:
+            return float(r["ifmap_sram_kib"] + r["filter_sram_kib"] + r["ofmap_sram_kib"])
+
+        figures.append(
+            scatter_svg(
+                _by_dataflow(done, kib, "energy_uj"),
+                "Energy vs SRAM size",
+                "ifmap + filter + ofmap SRAM (kB)",
+                "energy (uJ)",
+                logx=True,
+            )
+        )
+    return figures
+
+
 def write_html(
-    rows: list[dict[str, Any]], path: Path, workload: str, seconds: float, access: bool
+    rows: list[dict[str, Any]],
+    path: Path,
+    workload: str,
+    seconds: float,
+    access: bool,
+    energy_table: str | None = None,
 ) -> None:
     modes = sorted({r["mode"] for r in rows})
     compats = [c for c in COMPATS if any(r["compat"] == c for r in rows)]
@@ -78,6 +127,7 @@ def write_html(
                 lines=len(arrays) == 1 and len(srams) == 1,
             )
         )
+    figures += _energy_figures(rows, len(srams) > 1)
     errors = [r for r in rows if r["error"]]
     notes = [
         f"Workload **{md_escape(workload)}**, {len(rows)} design points in {seconds:.1f} s "
@@ -95,6 +145,15 @@ def write_html(
         + ("cycles, stalls, utilization and DRAM traffic (access streams walked)." if access
            else "cycles and utilization only (CALC mode, no DRAM walk needed)."),
     ]  # fmt: skip
+    if any(r["energy_pj"] != "" for r in rows):
+        front = sum(1 for r in rows if r["pareto"])
+        notes.append(
+            f"Energy, EDP and area from the energy table {md_escape(energy_table or 'default')} "
+            "(docs/energy.md: what the model counts and what it leaves out). "
+            f"{front} point(s) are on the Pareto front of cycles, energy and area "
+            "(`pareto` = yes: no other point is as good in all three and better in one), "
+            "ringed on the energy vs cycles plot."
+        )
     if "USER" in modes and "scalesim" in compats:
         notes.append(
             "In USER mode the scalesim numbers keep SCALE-Sim 3.0.0's quirks: positive read "
