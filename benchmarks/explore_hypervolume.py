@@ -21,6 +21,7 @@ import json
 import math
 import multiprocessing
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 from simcoder.api import resolve_layers
 from simcoder.energy import load_table
 from simcoder.explore.evaluate import Evaluation, Network, evaluate, parse_objectives
-from simcoder.explore.pareto import hypervolume
+from simcoder.explore.pareto import hypervolume, pareto_mask
 from simcoder.explore.space import Constraints, Design, Space
 from simcoder.explore.study import Problem, search
 
@@ -71,6 +72,7 @@ def main() -> int:
     p.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
     p.add_argument("--json")
     args = p.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # shows when piped
     objectives = parse_objectives(args.objectives)
     space = Space(SIZES, SIZES, ("is", "os", "ws"), (16, 64, 256), (16, 64, 256), (16, 64), (10,))
     nets = (Network(args.network, tuple(resolve_layers(args.network)), 1.0),)
@@ -81,10 +83,14 @@ def main() -> int:
     norm = normaliser(results, objectives)
     ref = (1.1,) * len(objectives)
     grid_hv = hypervolume([norm(e) for e in results.values()], ref)
+    vectors = {d: tuple(e.objective(o) for o in objectives) for d, e in results.items()}
+    grid_front = {d for d, keep in zip(vectors, pareto_mask(list(vectors.values())), strict=True)
+                  if keep}  # fmt: skip
     budget = int(args.budget * len(results))
     print(f"{args.network}, objectives {','.join(objectives)}: grid of {len(results)} designs "
           f"in {grid_s:.1f} s ({len(results) / grid_s:.1f} designs/s on {args.jobs} processes); "
-          f"grid hypervolume {grid_hv:.4f}; search budget {budget} evaluations "
+          f"grid hypervolume {grid_hv:.4f}, {len(grid_front)} designs on its Pareto front; "
+          f"search budget {budget} evaluations "
           f"({100 * budget / len(results):.1f}% of the grid)")  # fmt: skip
     out: dict[str, Any] = {"network": args.network, "objectives": objectives,
                            "grid_designs": len(results), "grid_seconds": round(grid_s, 1),
@@ -99,7 +105,9 @@ def main() -> int:
                 seconds = time.perf_counter() - t0
             hv = hypervolume([norm(r.evaluation) for r in recs if r.evaluation], ref)
             ratios.append(hv / grid_hv)
-            print(f"  {sampler:6s} seed {seed}: {len(recs)} evaluations, hypervolume {hv:.4f} "
+            found = len(grid_front & {r.design for r in recs})
+            print(f"  {sampler:6s} seed {seed}: {len(recs)} evaluations, {found}/"
+                  f"{len(grid_front)} of the grid's front found, hypervolume {hv:.4f} "
                   f"vs grid {grid_hv:.4f} = {100 * hv / grid_hv:.2f}% "
                   f"(search overhead {seconds:.1f} s)")  # fmt: skip
         mean = statistics.mean(ratios)

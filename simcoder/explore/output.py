@@ -56,7 +56,7 @@ def write_html(
             return [(r.evaluation.objective(x), r.evaluation.objective(yy)) for r in rs]  # type: ignore[union-attr]
 
         figures.append(scatter_svg(
-            {"simulated designs": pts(done)}, f"{OBJECTIVES[y]} vs {OBJECTIVES[x]}",
+            {"designs": pts(done)}, f"{OBJECTIVES[y]} vs {OBJECTIVES[x]}",
             OBJECTIVES[x], OBJECTIVES[y], logx=True, logy=True, front=pts(front),
         ))  # fmt: skip
     details = []
