@@ -91,6 +91,8 @@ def conv_layers(
     if oh < 1 or ow < 1:
         raise LoweringError(f"output size {oh}x{ow} from input {h}x{w}: the model is inconsistent")
     sh, sw = stride
+    if h == 1 and r == 1 and pt == pb == 0:  # a one-row map (Conv1d): the row stride is moot
+        sh = sw
     # the output SCALE-Sim must compute: the model's (padded), or what SCALE-Sim computes on
     # the unpadded input (scalesim; a filter larger than that input gets the model's)
     th, tw = oh, ow

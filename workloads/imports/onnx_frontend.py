@@ -26,6 +26,7 @@ UNSUPPORTED = {
     "GRU": "a GRU",
     "RNN": "an RNN",
     "Einsum": "an Einsum",
+    "Attention": "a fused attention node",
     "ConvInteger": "an integer conv",
     "MatMulInteger": "an integer matmul",
     "QLinearConv": "a quantised conv",

@@ -41,6 +41,8 @@ UNSUPPORTED = {
     "mkldnn_rnn_layer": "an RNN layer",
     "_fft_r2c": "an FFT",
     "_fft_c2c": "an FFT",
+    "_native_multi_head_attention": "a fused attention (CPU fast path)",
+    "_transformer_encoder_layer_fwd": "a fused encoder layer (CPU fast path)",
 }
 
 SDPA = frozenset(
@@ -159,7 +161,10 @@ def _torchvision_model(name: str) -> tuple[Any, Any, str]:
     import torchvision
 
     try:
-        model = torchvision.models.get_model(name, weights=None)
+        try:  # detection/segmentation models: no backbone weights either (no download)
+            model = torchvision.models.get_model(name, weights=None, weights_backbone=None)
+        except TypeError:  # a model without a backbone argument
+            model = torchvision.models.get_model(name, weights=None)
     except (ValueError, KeyError):
         known = ", ".join(sorted(torchvision.models.list_models())[:12])
         raise ModelError(
