@@ -171,11 +171,9 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
                 shapes[vi.name] = tuple(int(d.dim_value) for d in dims)
     for init in model.graph.initializer:
         shapes[init.name] = tuple(int(d) for d in init.dims)
-    first = next(
-        i for i in model.graph.input if i.name not in {x.name for x in model.graph.initializer}
-    )
-    trace = Trace()
     inits = {i.name for i in model.graph.initializer}
+    first = next(i for i in model.graph.input if i.name not in inits)
+    trace = Trace()
     for node in model.graph.node:
         where = f"{path} node {node.name or node.output[0]!r} ({node.op_type})"
         op = node.op_type
