@@ -338,10 +338,11 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
     started = time.perf_counter()
     import numpy
 
-    from simcoder.workloads.builtin import register_workload
+    if spec.get("layers"):  # models and files the host resolved (an eval job has no workloads)
+        from simcoder.workloads.builtin import register_workload
 
-    for name, rows in spec.get("layers", {}).items():  # models and files the host resolved
-        register_workload(name, [Layer(**row) for row in rows])
+        for name, rows in spec["layers"].items():
+            register_workload(name, [Layer(**row) for row in rows])
 
     result: dict[str, Any] = {
         "schema": SCHEMA,

@@ -313,6 +313,21 @@ def is_workload(name: str) -> bool:
     )
 
 
+def split_workloads(text: str) -> list[str]:
+    """A comma-separated list of workloads, where a ``key=value`` piece belongs to the model
+    before it: ``gpt2,transformers:gpt2,n_layer=2,n_embd=64`` is two workloads."""
+    items: list[str] = []
+    for piece in (p.strip() for p in text.split(",")):
+        if not piece:
+            continue
+        key, eq, _ = piece.partition("=")
+        if eq and key.isidentifier() and items and items[-1].startswith("transformers:"):
+            items[-1] += "," + piece
+        else:
+            items.append(piece)
+    return items
+
+
 def get_workload(name: str) -> list[Layer]:
     """A built-in network, a registered one, a model to import, or a topology CSV."""
     if name in WORKLOADS:

@@ -10,9 +10,10 @@ def cmd_bench_accuracy(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from simcoder.bench import PAPER_NETWORKS, accuracy, accuracy_markdown, write_accuracy
+    from simcoder.workloads.builtin import split_workloads
 
     run_dir = Path(args.run_dir)
-    networks = args.networks.split(",") if args.networks else PAPER_NETWORKS
+    networks = split_workloads(args.networks) if args.networks else PAPER_NETWORKS
     print(
         f"running {run_dir / 'simulator'} on {len(networks)} network(s) in the sandbox ...",
         file=sys.stderr,
@@ -29,9 +30,10 @@ def cmd_bench_runtime(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from simcoder.bench import QUICK_NETWORK, runtime, runtime_markdown, write_runtime
+    from simcoder.workloads.builtin import split_workloads
 
     run_dir = Path(args.run_dir)
-    networks = [QUICK_NETWORK] if args.quick else args.networks.split(",")
+    networks = [QUICK_NETWORK] if args.quick else split_workloads(args.networks)
     result = runtime(run_dir, networks, args.repeats, args.scalesim_repeats, args.sandbox)
     paths = write_runtime(result, Path(args.outdir) if args.outdir else run_dir / "bench")
     print(runtime_markdown(result))

@@ -17,19 +17,29 @@ def _ints(flag: str, text: str) -> tuple[int, ...]:
     return tuple(sorted(set(parse_ints(flag, text))))
 
 
-def _networks(text: str) -> tuple[Any, ...]:
-    from simcoder.api import is_gemm_workload, resolve_layers
-    from simcoder.explore.evaluate import Network
-
-    nets = []
-    for item in text.split(","):
-        name, _, weight = item.strip().partition(":")
-        try:
-            w = float(weight) if weight else 1.0
-        except ValueError:
+def _weighted(item: str) -> tuple[str, float]:
+    """``NETWORK[:WEIGHT]``; a model string's own colon (``torchvision:resnet50``) is kept."""
+    name, sep, weight = item.rpartition(":")
+    if not sep:
+        return item, 1.0
+    try:
+        return name, float(weight)
+    except ValueError:
+        if weight.replace(".", "").isdigit() or weight.startswith("-"):
             raise UserError(
                 f"-t: {item!r}: write NETWORK or NETWORK:WEIGHT, e.g. resnet50:2"
             ) from None
+        return item, 1.0  # the colon is the model string's (torchvision:NAME, file.py:factory)
+
+
+def _networks(text: str) -> tuple[Any, ...]:
+    from simcoder.api import is_gemm_workload, resolve_layers
+    from simcoder.explore.evaluate import Network
+    from simcoder.workloads.builtin import split_workloads
+
+    nets = []
+    for item in split_workloads(text):
+        name, w = _weighted(item)
         if not name or w <= 0:
             raise UserError(f"-t: {item!r}: name a network and a positive weight")
         layers = resolve_layers(name, is_gemm_workload(name))

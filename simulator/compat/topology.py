@@ -122,8 +122,8 @@ def read_topology(path: str | Path, gemm: bool = False) -> list[Layer]:
     layers = []
     header = True
     for number, raw in enumerate(text.splitlines(), start=1):
-        if raw.lstrip().startswith("#"):
-            continue
+        if raw.lstrip().startswith("#") or (header and not raw.strip()):
+            continue  # comments, and blank lines before the header
         if header:
             header = False
             gemm = gemm or is_gemm_header(raw)

@@ -145,3 +145,14 @@ def test_topology_text_round_trips(tmp_path) -> None:  # type: ignore[no-untyped
     assert back[0] == layers[0] and (back[1].ifmap_h, back[1].channels) == (5, 7)
     path.write_text(topology_text([layers[1]], True, ["gemm"]))
     assert read_topology(path) == [layers[1]]  # the GEMM header is recognised without --gemm
+
+
+def test_blank_lines_around_the_comments_do_not_hide_the_header(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from simcoder.simulator.compat.topology import read_topology
+
+    gemm = Layer.from_gemm("b", 5, 6, 7)
+    text = topology_text([gemm], True, ["gemm"]).replace("\n", "\n\n", 1)  # blank after '#'
+    assert text.splitlines()[1] == ""
+    path = tmp_path / "t.csv"
+    path.write_text("\n" + text)
+    assert read_topology(path) == [gemm]

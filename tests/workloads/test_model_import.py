@@ -228,6 +228,45 @@ def test_onnx_gpt2_imports_to_the_same_topology(torch: Any, tmp_path: Path) -> N
     assert [dataclasses.replace(x, name=x.name.removeprefix("m.")) for x in via_onnx] == via_torch
 
 
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"output_shape": [15, 15]},  # the stride's own size
+        {"output_shape": [14, 13]},  # smaller: pads made
+        {"output_shape": [16, 16]},  # larger: extra rows at the end
+        {"auto_pad": "SAME_UPPER"},
+        {"auto_pad": "SAME_LOWER"},
+    ],
+)
+def test_onnx_conv_transpose_output_size_is_onnxs(tmp_path: Path, attrs: dict[str, Any]) -> None:
+    # the output size ONNX computes (its shape inference; its reference evaluator agrees where it
+    # runs: it fails on an output_shape smaller than the stride's), not one worked out here
+    onnx = _need("onnx")
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+    from onnx.reference import ReferenceEvaluator
+
+    weight = numpy_helper.from_array(np.ones((4, 2, 3, 3), np.float32), "w")
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[2, 2], **attrs)
+    graph = helper.make_graph(
+        [node],
+        "up",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 7, 7])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [weight],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path = tmp_path / "up.onnx"
+    onnx.save(model, str(path))
+    inferred = onnx.shape_inference.infer_shapes(model).graph.output[0].type.tensor_type.shape
+    want = tuple(d.dim_value for d in inferred.dim)
+    if attrs.get("output_shape", [15])[0] >= 15:
+        (y,) = ReferenceEvaluator(model).run(None, {"x": np.ones((1, 4, 7, 7), np.float32)})
+        assert y.shape == want
+    (layer,) = import_model(str(path)).layers
+    assert (1, layer.num_filters, layer.ofmap_h, layer.ofmap_w) == want
+
+
 # errors: one line, naming the file or node, saying what to give
 
 

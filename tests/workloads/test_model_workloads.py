@@ -83,3 +83,29 @@ def test_scalesims_own_reader_takes_a_plain_file(tmp_path: Path) -> None:
 
     # SCALE-Sim expands each DP layer into one layer per channel, as our reader does
     assert int(got.stdout.strip().splitlines()[-1]) == len(expand_depthwise(read_topology(out)))
+
+
+def test_a_list_of_workloads_keeps_a_models_overrides_together() -> None:
+    from simcoder.workloads.builtin import split_workloads
+
+    text = "gpt2, transformers:gpt2,n_layer=2,n_embd=64,mine.csv,torchvision:resnet18"
+    assert split_workloads(text) == [
+        "gpt2",
+        "transformers:gpt2,n_layer=2,n_embd=64",
+        "mine.csv",
+        "torchvision:resnet18",
+    ]
+    assert split_workloads("alexnet,,resnet50") == ["alexnet", "resnet50"]
+
+
+def test_explore_weights_and_model_strings_share_the_colon() -> None:
+    from simcoder.cli.explore import _weighted
+    from simcoder.simulator.errors import UserError
+
+    assert _weighted("resnet50") == ("resnet50", 1.0)
+    assert _weighted("resnet50:2") == ("resnet50", 2.0)
+    assert _weighted("torchvision:resnet50") == ("torchvision:resnet50", 1.0)
+    assert _weighted("torchvision:resnet50:0.5") == ("torchvision:resnet50", 0.5)
+    assert _weighted("net.py:make") == ("net.py:make", 1.0)
+    with pytest.raises(UserError, match="NETWORK:WEIGHT"):
+        _weighted("resnet50:1.2.3")

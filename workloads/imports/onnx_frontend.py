@@ -217,9 +217,28 @@ def _conv_args(
     pads = tuple(attrs.get("pads", (0,) * (2 * nd)))
     auto = attrs.get("auto_pad", b"NOTSET")
     auto = auto.decode() if isinstance(auto, bytes) else str(auto)
-    if auto in ("SAME_UPPER", "SAME_LOWER"):
-        if op == "ConvTranspose":
-            raise ModelError(where, f"auto_pad {auto} on ConvTranspose; export with explicit pads")
+    out_pad = tuple(int(v) for v in attrs.get("output_padding", (0,) * nd))
+    if op == "ConvTranspose" and ("output_shape" in attrs or auto in ("SAME_UPPER", "SAME_LOWER")):
+        # ONNX's rule: the output size given (or input x stride for SAME) sets the pads
+        target = (
+            [int(v) for v in attrs["output_shape"]][-nd:]
+            if "output_shape" in attrs
+            else [x[2 + i] * strides[i] for i in range(nd)]
+        )
+        begin, end, extra = [], [], []
+        for i in range(nd):
+            full = strides[i] * (x[2 + i] - 1) + out_pad[i] + (kernel[i] - 1) * dilations[i] + 1
+            total = full - target[i]
+            if total < 0:  # a larger output than the stride gives: extra rows at the end
+                begin.append(0), end.append(0), extra.append(out_pad[i] - total)
+                continue
+            small = total // 2
+            upper = auto == "SAME_UPPER"
+            begin.append(small if upper else total - small)
+            end.append(total - small if upper else small)
+            extra.append(out_pad[i])
+        pads, out_pad = (*begin, *end), tuple(extra)
+    elif auto in ("SAME_UPPER", "SAME_LOWER"):
         pairs = [
             _same_pads(x[2 + i], kernel[i], strides[i], dilations[i], auto == "SAME_UPPER")
             for i in range(nd)
@@ -236,7 +255,7 @@ def _conv_args(
             "dilation": (1, dilations[0]),
             "groups": int(attrs.get("group", 1)),
             "transposed": op == "ConvTranspose",
-            "output_padding": (0, int(next(iter(attrs.get("output_padding", (0,)))))),
+            "output_padding": (0, out_pad[0]),
         }
     if nd != 2:
         return {"x_shape": x, "w_shape": w}  # lowering names the dimensionality it refuses
@@ -248,5 +267,5 @@ def _conv_args(
         "dilation": (dilations[0], dilations[1]),
         "groups": int(attrs.get("group", 1)),
         "transposed": op == "ConvTranspose",
-        "output_padding": tuple(attrs.get("output_padding", (0, 0))),
+        "output_padding": (out_pad[0], out_pad[1]),
     }
