@@ -230,7 +230,9 @@ def _conv_args(
             full = strides[i] * (x[2 + i] - 1) + out_pad[i] + (kernel[i] - 1) * dilations[i] + 1
             total = full - target[i]
             if total < 0:  # a larger output than the stride gives: extra rows at the end
-                begin.append(0), end.append(0), extra.append(out_pad[i] - total)
+                begin.append(0)
+                end.append(0)
+                extra.append(out_pad[i] - total)
                 continue
             small = total // 2
             upper = auto == "SAME_UPPER"
