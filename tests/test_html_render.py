@@ -13,6 +13,7 @@ import pytest
 
 from simcoder.agents.spec import read_spec
 from simcoder.api import resolve_layers
+from simcoder.cli import main
 from simcoder.bench import accuracy, write_accuracy
 from simcoder.evals.harness import ModelChoice, run_eval
 from simcoder.evals.report import write as write_eval
@@ -56,7 +57,7 @@ def _dom(page: Path) -> str:
 
 
 @pytest.mark.slow
-def test_sweep_accuracy_eval_and_run_reports_render(tmp_path: Path) -> None:
+def test_sweep_accuracy_eval_explore_and_run_reports_render(tmp_path: Path) -> None:
     _chromium()
     pages = {}
     rows = run_sweep(
@@ -77,6 +78,10 @@ def test_sweep_accuracy_eval_and_run_reports_render(tmp_path: Path) -> None:
     models = [ModelChoice("oracle", "oracle"), ModelChoice("library", "library")]
     evaluated = run_eval(tmp_path / "eval", tasks, models, ["zero-shot"], 1, [1], "bwrap", 2)
     pages["eval"] = write_eval(evaluated, tmp_path / "eval")[2]
+    explore = ["explore", "-t", "alphago_zero", "--objectives", "cycles,energy,area",
+               "--trials", "8", "--seed", "0", "-o", str(tmp_path / "explore")]  # fmt: skip
+    assert main(explore) == 0
+    pages["explore"] = tmp_path / "explore" / "explore.html"
 
     shown = {kind: lines for kind, page in pages.items() if (lines := markdown_shown(_dom(page)))}
     assert shown == {}, f"markdown shows as text (page: lines): {shown}"

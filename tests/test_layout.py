@@ -106,6 +106,17 @@ def test_a_wheel_installs_and_simulates_outside_the_repo(tmp_path: Path) -> None
     )
     assert r.returncode == 0, r.stderr
     installed = json.loads(r.stdout)
+    # package data: the default energy table (YAML) ships in the wheel
+    r = subprocess.run(
+        [venv / "bin" / "simcoder", "simulate", "-c", "paper", "-t", "alexnet", "--energy"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert r.returncode == 0 and "mm2 at 40nm" in r.stdout, r.stdout + r.stderr
     where = subprocess.run(
         [python, "-c", "import simcoder.simulator.engine as e; print(e.__file__)"],
         cwd=elsewhere,

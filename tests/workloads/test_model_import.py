@@ -197,6 +197,11 @@ def test_onnx_export_imports_to_the_same_topology(
         via_torch = import_model(f"torchvision:{name}", convention=convention).layers
         via_onnx = import_model(str(path), convention=convention).layers
         assert via_onnx == via_torch
+    # a batch the export did not have: the dynamo export's Reshape before the FC is fixed at
+    # batch 1, so the importer scales the exported shapes instead of the input
+    got = import_model(str(path), batch=3)
+    assert got.layers == import_model(f"torchvision:{name}", batch=3).layers
+    assert got.layers[-1].ifmap_h == 3  # the FC's M
 
 
 @pytest.mark.slow
@@ -225,6 +230,10 @@ def test_onnx_gpt2_imports_to_the_same_topology(torch: Any, tmp_path: Path) -> N
     via_onnx = import_model(str(path)).layers
     assert len(via_torch) == 2 * (4 + 2 * 12)
     # the same layers, named the same (the export wrapper's attribute ``m`` aside)
+    assert [dataclasses.replace(x, name=x.name.removeprefix("m.")) for x in via_onnx] == via_torch
+    via_torch = import_model(f"transformers:{spec}", batch=2).layers
+    via_onnx = import_model(str(path), batch=2).layers
+    assert len(via_torch) == 2 * (4 + 2 * 2 * 12)  # a Q.K^T and a .V per head and sample
     assert [dataclasses.replace(x, name=x.name.removeprefix("m.")) for x in via_onnx] == via_torch
 
 
@@ -265,6 +274,31 @@ def test_onnx_conv_transpose_output_size_is_onnxs(tmp_path: Path, attrs: dict[st
         assert y.shape == want
     (layer,) = import_model(str(path)).layers
     assert (1, layer.num_filters, layer.ofmap_h, layer.ofmap_w) == want
+
+
+def test_torchscript_pads_are_folded_for_shape_inference(torch: Any, tmp_path: Path) -> None:
+    # the TorchScript exporter computes a Pad's pads from constants; shape inference alone
+    # cannot see through them
+    _need("onnx")
+    net = torch.nn.Sequential(
+        torch.nn.ZeroPad2d((1, 2, 1, 2)),
+        torch.nn.Conv2d(3, 8, 3),
+        torch.nn.Flatten(),
+        torch.nn.Linear(8 * 33 * 33, 10),
+    ).eval()
+    path = tmp_path / "pad.onnx"
+    _export(torch, net, (torch.zeros(1, 3, 32, 32),), path, False)
+    (tmp_path / "pad.py").write_text(
+        "import torch\ndef make():\n    return torch.nn.Sequential("
+        "torch.nn.ZeroPad2d((1, 2, 1, 2)), torch.nn.Conv2d(3, 8, 3), torch.nn.Flatten(),"
+        " torch.nn.Linear(8 * 33 * 33, 10)), torch.zeros(1, 3, 32, 32)\n"
+    )
+    for batch in (None, 2):
+        via_onnx = import_model(str(path), batch=batch)
+        via_torch = import_model(f"{tmp_path / 'pad.py'}:make", batch=batch)
+        assert _rows(via_onnx.layers) == _rows(via_torch.layers)
+    assert via_onnx.layers[0].ifmap_h == 2 * 33 + 2  # padded to 35, the batch in the rows
+    assert via_onnx.lowering.layout > 0  # the folded constants are still counted as layout ops
 
 
 # errors: one line, naming the file or node, saying what to give
@@ -355,6 +389,29 @@ def test_bad_model_names(torch: Any, tmp_path: Path) -> None:
         import_model(f"{tmp_path / 'n.py'}:make")
     got = import_model(f"{tmp_path / 'n.py'}:make", inputs=["5,3"]).layers
     assert [as_gemm_rows(x) for x in got] == [[("matmul", 5, 4, 3)]]
+
+
+def test_bad_overrides_and_forward_errors_are_one_line(torch: Any, tmp_path: Path) -> None:
+    cases = {
+        "transformers:gpt2,n_layr=2": r"n_layr: GPT2Config has no such field; did you mean n_layer",
+        "transformers:bert-base-uncased,hiden_size=64": r"did you mean hidden_size\?",
+        "transformers:gpt2,n_layer=abc": r"n_layer.*expected int.*check the key=value overrides",
+    }
+    for source, message in cases.items():
+        with pytest.raises(ImportFailure, match=message) as e:
+            import_model(source)
+        assert "\n" not in str(e.value) and source in str(e.value)
+    # a key=value naming a real field by its alias works (num_hidden_layers is n_layer)
+    assert len(import_model("transformers:gpt2,num_hidden_layers=1,n_positions=8").layers) == 28
+    for kind in ("ValueError", "TypeError", "KeyError"):
+        (tmp_path / "f.py").write_text(
+            "import torch\nclass Net(torch.nn.Module):\n"
+            f"    def forward(self, x):\n        raise {kind}('no good')\n"
+            "def make():\n    return Net(), torch.zeros(2, 3)\n"
+        )
+        with pytest.raises(ImportFailure, match=rf"running the model .* failed: {kind}:") as e:
+            import_model(f"{tmp_path / 'f.py'}:make")
+        assert "\n" not in str(e.value)
 
 
 def test_a_missing_extra_says_which_pip_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -82,8 +82,29 @@ def _parse_dims(text: str, where: str) -> tuple[int, ...]:
     return dims
 
 
-def _fix_inputs(model: Any, path: str, inputs: list[str], batch: int | None) -> None:
-    """Give every graph input a static shape, or say which ``--input`` is missing."""
+def _fix_inputs(model: Any, path: str, inputs: list[str], batch: int | None) -> int:
+    """Give every graph input a static shape, or say which ``--input`` is missing. A ``--batch``
+    for a model exported with a fixed batch B is not written into its input (Reshape shapes
+    fixed at export would not follow): the return is B, and the caller scales the batch dim of
+    every lowered op instead (1 when no scaling is needed)."""
+    exported = {
+        i.type.tensor_type.shape.dim[0].dim_value
+        for i in model.graph.input
+        if i.name not in {x.name for x in model.graph.initializer}
+        and not any(t.partition("=")[0] == i.name for t in inputs if "=" in t)
+        and len(i.type.tensor_type.shape.dim) > 0
+        and i.type.tensor_type.shape.dim[0].HasField("dim_value")
+    }
+    if batch is not None and not inputs and len(exported) == 1 and exported != {batch}:
+        (fixed,) = exported
+        if fixed > 0 and batch % fixed == 0:
+            _set_inputs(model, path, inputs, None)
+            return int(fixed)
+    _set_inputs(model, path, inputs, batch)
+    return batch or 1
+
+
+def _set_inputs(model: Any, path: str, inputs: list[str], batch: int | None) -> None:
     initializers = {i.name for i in model.graph.initializer}
     graph_inputs = [i for i in model.graph.input if i.name not in initializers]
     given: dict[str, tuple[int, ...]] = {}
@@ -141,6 +162,62 @@ def _same_pads(size: int, kernel: int, stride: int, dilation: int, upper: bool) 
     return (small, total - small) if upper else (total - small, small)
 
 
+# ops whose value (not only shape) a later op's shape may need: Pad's pads, Reshape's shape
+FOLDABLE = {
+    "Constant", "ConstantOfShape", "Concat", "Reshape", "Slice", "Transpose", "Cast", "Squeeze",
+    "Unsqueeze", "Gather", "Identity", "Add", "Sub", "Mul", "Div", "Neg", "Range", "Expand",
+}  # fmt: skip
+SMALL = 4096  # elements: shape arithmetic, never weights
+
+
+def _fold_constants(model: Any) -> Any:
+    """The graph with every small constant computation (the TorchScript exporter's
+    Constant -> ConstantOfShape -> Concat -> Reshape -> Slice -> Transpose -> Cast chain for a
+    Pad's pads) evaluated and given as initializers, so shape inference sees the values. Only for
+    shapes: the trace is read from the original graph."""
+    import onnx
+    from onnx import numpy_helper
+    from onnx.reference import ReferenceEvaluator
+
+    folded = onnx.ModelProto()
+    folded.CopyFrom(model)
+    values = {
+        i.name: numpy_helper.to_array(i)
+        for i in folded.graph.initializer
+        if _numel(tuple(i.dims)) <= SMALL
+    }
+    keep, made = [], []
+    for node in folded.graph.node:
+        ins = [n for n in node.input if n]
+        if (
+            node.op_type in FOLDABLE
+            and node.domain in ("", "ai.onnx")
+            and all(n in values for n in ins)
+        ):
+            try:
+                outs = ReferenceEvaluator(node).run(None, {n: values[n] for n in ins})
+            except Exception:  # an op the evaluator does not know: leave it to shape inference
+                outs = None
+            if outs is not None and all(getattr(o, "size", SMALL + 1) <= SMALL for o in outs):
+                for name, value in zip(node.output, outs, strict=True):
+                    values[name] = value
+                    made.append(numpy_helper.from_array(value, name))
+                continue
+        keep.append(node)
+    if made:
+        del folded.graph.node[:]
+        folded.graph.node.extend(keep)
+        folded.graph.initializer.extend(made)
+    return folded
+
+
+def _numel(shape: tuple[int, ...]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, tuple[int, ...]]:
     """The ONNX file -> (trace, first input's shape)."""
     try:
@@ -157,14 +234,15 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
         ) from None
     if not model.graph.node:
         raise ModelError(path, "the graph has no nodes; is this an ONNX model file?")
-    _fix_inputs(model, path, inputs, batch)
+    exported_batch = _fix_inputs(model, path, inputs, batch)
+    factor = batch // exported_batch if batch is not None else 1
     del model.graph.value_info[:]  # shapes from before the inputs were fixed
     try:
-        model = onnx.shape_inference.infer_shapes(model, data_prop=True)
+        inferred = onnx.shape_inference.infer_shapes(_fold_constants(model), data_prop=True)
     except Exception as exc:
         raise ModelError(path, f"ONNX shape inference failed: {str(exc).splitlines()[0]}") from None
     shapes: dict[str, tuple[int, ...]] = {}
-    for vi in [*model.graph.input, *model.graph.value_info, *model.graph.output]:
+    for vi in [*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output]:
         if vi.type.HasField("tensor_type") and vi.type.tensor_type.HasField("shape"):
             dims = vi.type.tensor_type.shape.dim
             if all(d.HasField("dim_value") for d in dims):
@@ -191,8 +269,17 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
             if op == "Gemm":
                 a = a[::-1] if attrs.get("transA", 0) else a
                 b = b[::-1] if attrs.get("transB", 0) else b
-                trace.ops.append(Op("matmul", _scope(node, inits), where, {"a": a, "b": b}))
-            elif op == "MatMul":
+            if factor > 1:  # the batch dim: leading, of each input that is not a weight
+                a_in, b_in = needed[0] not in inits, needed[1] not in inits
+                if not (a_in and len(a) >= 2) and not (b_in and len(b) >= 3):
+                    raise ModelError(
+                        where,
+                        f"--batch {batch}: no batch dim to scale in inputs {a} x {b}; export "
+                        f"the model at batch {batch}, or with a dynamic batch axis",
+                    )
+                a = (a[0] * factor, *a[1:]) if a_in and len(a) >= 2 else a
+                b = (b[0] * factor, *b[1:]) if b_in and len(b) >= 3 else b
+            if op in ("Gemm", "MatMul"):
                 trace.ops.append(Op("matmul", _scope(node, inits), where, {"a": a, "b": b}))
             else:
                 trace.ops.append(
@@ -204,7 +291,11 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
             trace.layout += 1
         else:
             trace.skipped[op] += 1
-    return trace, shapes.get(first.name, ())
+    shape = shapes.get(first.name, ())
+    if factor > 1 and shape:
+        shape = (shape[0] * factor, *shape[1:])
+        trace.notes[f"batch {batch}: the exported batch {exported_batch}'s shapes, scaled"] += 1
+    return trace, shape
 
 
 def _conv_args(

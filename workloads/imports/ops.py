@@ -36,6 +36,7 @@ class Trace:
     # ops with arithmetic the rules cannot express, by where: kept to report, raised unless
     # the user asked to skip them
     unsupported: list[tuple[str, str]] = field(default_factory=list)
+    notes: Counter[str] = field(default_factory=Counter)  # front-end approximations, counted
 
 
 def layer_names(ops: list[Op]) -> list[str]:
@@ -59,6 +60,7 @@ def lower(
     """The trace -> layers by the rules in lowering.py; ``fail(where, message)`` makes the error
     for an op the rules refuse."""
     low = Lowering(convention=convention, batch=batch, skipped=trace.skipped, layout=trace.layout)
+    low.notes.update(trace.notes)
     for op, name in zip(trace.ops, layer_names(trace.ops), strict=True):
         try:
             if op.kind == "conv":

@@ -9,6 +9,7 @@ flow), it is built and run on the CPU instead, and the topology's header says so
 from __future__ import annotations
 
 import contextlib
+import difflib
 import importlib.util
 import sys
 import warnings
@@ -110,6 +111,24 @@ def transformers_config(spec: str) -> tuple[Any, str, str]:
     head = str(overrides.pop("head", "none"))
     if head not in ("none", "causal-lm"):
         raise ModelError(f"transformers:{spec}", f"head={head}: use head=causal-lm or leave it out")
+    try:
+        config = _config(transformers, spec, name, overrides)
+    except ModelError:
+        raise
+    except Exception as exc:  # transformers 5 validates field types as the config is made
+        message = " ".join(line.strip() for line in str(exc).splitlines())
+        raise ModelError(
+            f"transformers:{spec}",
+            f"{message or type(exc).__name__}; check the key=value overrides",
+        ) from None
+    _check_keys(spec, config, overrides)
+    # the model's own attention, decomposed; no cache (a single forward pass)
+    with contextlib.suppress(AttributeError, TypeError):
+        config.use_cache = False
+    return config, head, name
+
+
+def _config(transformers: Any, spec: str, name: str, overrides: dict[str, Any]) -> Any:
     config: Any
     if name in GPT2_SIZES:
         config = transformers.GPT2Config(**{**GPT2_SIZES[name], **overrides})
@@ -132,10 +151,21 @@ def transformers_config(spec: str) -> tuple[Any, str, str]:
                 f"{name!r} is neither a model type transformers knows nor a directory with a "
                 f"config.json; sizes built in: {known}",
             ) from None
-    # the model's own attention, decomposed; no cache (a single forward pass)
-    with contextlib.suppress(AttributeError, TypeError):
-        config.use_cache = False
-    return config, head, name
+    return config
+
+
+def _check_keys(spec: str, config: Any, overrides: dict[str, Any]) -> None:
+    """A key=value override must name a field of the config (transformers keeps any keyword,
+    so a typo would silently change nothing)."""
+    cls = type(config)
+    known = set(cls().to_dict()) | set(getattr(cls, "attribute_map", {}))
+    for key in overrides:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"did you mean {close[0]}?" if close else f"see {cls.__name__}'s fields"
+            raise ModelError(
+                f"transformers:{spec}", f"{key}: {cls.__name__} has no such field; {hint}"
+            )
 
 
 def _transformers_model(spec: str) -> tuple[Any, Any, str]:
@@ -149,6 +179,12 @@ def _transformers_model(spec: str) -> tuple[Any, Any, str]:
         model = auto.from_config(config, attn_implementation="eager")  # type: ignore[no-untyped-call,unused-ignore]
     except ValueError as exc:
         raise ModelError(f"transformers:{spec}", str(exc).splitlines()[0]) from None
+    except Exception as exc:  # a value of the wrong kind (n_layer=abc) fails deep in transformers
+        raise ModelError(
+            f"transformers:{spec}",
+            f"building the model failed: {type(exc).__name__}: {_first_line(exc)}; "
+            "check the key=value overrides",
+        ) from None
     seq = (
         getattr(config, "n_positions", None)
         or getattr(config, "max_position_embeddings", None)
@@ -398,15 +434,22 @@ def trace_model(
 
     try:
         return trace(model, (make_input("meta"),), source), description, shape, "meta"
-    except (NotImplementedError, RuntimeError) as meta_error:
+    except ModelError:
+        raise
+    except Exception as meta_error:  # the model's forward() may raise anything
         try:
             cpu_model = _build(source)[0].eval()
             return trace(cpu_model, (make_input("cpu"),), source), description, shape, "cpu"
-        except (NotImplementedError, RuntimeError) as exc:
+        except ModelError:
+            raise
+        except Exception as exc:
             raise ModelError(
                 source,
                 f"running the model on a {tuple(shape)} input failed: "
-                f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} (on the "
-                f"meta device: {str(meta_error).splitlines()[0] if str(meta_error) else ''}); "
-                "check --input",
+                f"{type(exc).__name__}: {_first_line(exc)} (on the meta device: "
+                f"{type(meta_error).__name__}: {_first_line(meta_error)}); check --input",
             ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else ""
