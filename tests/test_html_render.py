@@ -13,8 +13,8 @@ import pytest
 
 from simcoder.agents.spec import read_spec
 from simcoder.api import resolve_layers
-from simcoder.cli import main
 from simcoder.bench import accuracy, write_accuracy
+from simcoder.cli import main
 from simcoder.evals.harness import ModelChoice, run_eval
 from simcoder.evals.report import write as write_eval
 from simcoder.evals.tasks import select
