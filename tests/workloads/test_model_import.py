@@ -89,6 +89,32 @@ def test_gpt2_reproduces_scalesims_gemms(torch: Any, scalesim_reference: Path) -
     )
 
 
+@pytest.mark.parametrize(
+    ("source", "d", "heads", "ff", "enc", "dec"),
+    [
+        ("transformers:t5,num_layers=2,num_decoder_layers=1", 512, 8, 2048, 2, 1),  # t5-small
+        ("transformers:bart,encoder_layers=1,decoder_layers=2", 1024, 16, 4096, 1, 2),
+    ],
+)
+def test_encoder_decoder_models_run_both_stacks(
+    torch: Any, source: str, d: int, heads: int, ff: int, enc: int, dec: int
+) -> None:
+    # counted by hand from the architecture: an encoder layer has q, k, v, o, two FFN GEMMs and
+    # a Q.K^T and a .V per head; a decoder layer adds cross-attention (four more projections,
+    # two more products per head); the decoder runs on a sequence as long as the encoder's
+    seq = 32
+    got = import_model(source, inputs=[f"1,{seq}"])
+    rows = [as_gemm_rows(x)[0] for x in got.layers]
+    assert len(rows) == enc * (6 + 2 * heads) + dec * (10 + 4 * heads)
+    per_layer_proj = 4 * seq * d * d + 2 * seq * d * ff
+    attention = 2 * heads * seq * seq * (d // heads)
+    want = enc * (per_layer_proj + attention) + dec * (
+        per_layer_proj + 4 * seq * d * d + 2 * attention
+    )
+    assert sum(m * n * k for _, m, n, k in rows) == want
+    assert any(name.startswith("decoder.") and "matmul" in name for name, *_ in rows)
+
+
 def _hook_macs(torch: Any, model: Any, x: Any) -> int:
     """The model's own MACs, from its modules on a real CPU run (no lowering involved)."""
     nn = torch.nn

@@ -400,7 +400,11 @@ def trace(model: Any, inputs: tuple[Any, ...], source: str) -> Trace:
         with Recorder():  # type: ignore[no-untyped-call,unused-ignore]
             if source.startswith("transformers:"):  # an explicit mask: no packed-sequence
                 ids = inputs[0]  # detection, which reads values the meta device has not got
-                model(input_ids=ids, attention_mask=torch.ones_like(ids))
+                mask = torch.ones_like(ids)
+                if getattr(model.config, "is_encoder_decoder", False):  # T5, BART: the decoder
+                    model(input_ids=ids, attention_mask=mask, decoder_input_ids=ids)  # as long
+                else:
+                    model(input_ids=ids, attention_mask=mask)
             else:
                 model(*inputs)
     return result
