@@ -379,18 +379,52 @@ def test_an_lstm_on_the_meta_device_is_unrolled(torch: Any, tmp_path: Path) -> N
     assert got[-1] == (10, 4, 32)
 
 
+@pytest.mark.parametrize(
+    ("kind", "layers", "bidirectional"),
+    [("LSTM", 1, False), ("LSTM", 2, False), ("GRU", 2, True), ("RNN", 1, True)],
+)
+def test_onnx_recurrent_nodes_unroll_as_pytorch_does(
+    torch: Any, tmp_path: Path, kind: str, layers: int, bidirectional: bool
+) -> None:
+    # the TorchScript exporter keeps LSTM/GRU/RNN as one node per layer; unrolled, it must give
+    # the GEMMs PyTorch's own decomposition runs on the meta device, in order, named alike
+    _need("onnx")
+    factory = tmp_path / "rnn.py"
+    factory.write_text(
+        "import torch\nclass Net(torch.nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n"
+        f"        self.rnn = torch.nn.{kind}(16, 32, num_layers={layers}, "
+        f"bidirectional={bidirectional}, batch_first=True)\n"
+        "    def forward(self, x):\n        return self.rnn(x)[0]\n"
+        "def make():\n    return Net(), torch.zeros(2, 5, 16)\n"
+    )
+    via_torch = import_model(f"{factory}:make").layers
+    namespace: dict[str, Any] = {}
+    exec(factory.read_text(), namespace)
+    net, x = namespace["make"]()
+    _export(torch, net.eval(), (x,), tmp_path / "rnn.onnx", False)
+    via_onnx = import_model(str(tmp_path / "rnn.onnx")).layers
+    gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[kind]
+    assert len(via_onnx) == 2 * 5 * layers * (2 if bidirectional else 1)
+    assert {as_gemm_rows(g)[0][2] for g in via_onnx} == {gates * 32}
+    assert via_onnx == via_torch
+
+
 def test_ops_that_cannot_be_lowered_are_named(torch: Any, tmp_path: Path) -> None:
     _need("onnx")
     import warnings
 
-    rnn = torch.nn.LSTM(16, 32, batch_first=True)
-    path = tmp_path / "rnn.onnx"
+    class Outer(torch.nn.Module):  # type: ignore[misc]
+        def forward(self, a: Any, b: Any) -> Any:
+            return torch.einsum("bi,bj->bij", a, b)
+
+    path = tmp_path / "outer.onnx"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(rnn, (torch.zeros(1, 10, 16),), str(path), dynamo=False)
+        torch.onnx.export(Outer(), (torch.zeros(2, 3), torch.zeros(2, 4)), str(path), dynamo=False)
     with pytest.raises(
         ImportFailure,
-        match=r"rnn\.onnx node '.*' \(LSTM\): an LSTM cannot be lowered.*--skip-unsupported",
+        match=r"outer\.onnx node '.*' \(Einsum\): an Einsum cannot be lowered.*--skip-unsupported",
     ) as e:
         import_model(str(path))
     assert "\n" not in str(e.value)

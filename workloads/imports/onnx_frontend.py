@@ -21,10 +21,9 @@ LAYOUT_OPS = frozenset(
     ScatterND ScatterElements NonZero Unique OneHot Dropout"""
     )
 )
+# recurrent nodes, unrolled: gates per step, and which GEMM comes first (PyTorch's order)
+RECURRENT = {"LSTM": (4, "hidden"), "GRU": (3, "input"), "RNN": (1, "hidden")}
 UNSUPPORTED = {
-    "LSTM": "an LSTM",
-    "GRU": "a GRU",
-    "RNN": "an RNN",
     "Einsum": "an Einsum",
     "Attention": "a fused attention node",
     "ConvInteger": "an integer conv",
@@ -285,6 +284,8 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
                 trace.ops.append(
                     Op("conv", _scope(node, inits), where, _conv_args(op, a, b, attrs, where))
                 )
+        elif op in RECURRENT:
+            _unroll(trace, node, shapes, inits, where, factor)
         elif op in UNSUPPORTED:
             trace.unsupported.append((where, UNSUPPORTED[op]))
         elif op in LAYOUT_OPS:
@@ -296,6 +297,39 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
         shape = (shape[0] * factor, *shape[1:])
         trace.notes[f"batch {batch}: the exported batch {exported_batch}'s shapes, scaled"] += 1
     return trace, shape
+
+
+def _unroll(
+    trace: Trace,
+    node: Any,
+    shapes: dict[str, tuple[int, ...]],
+    inits: set[str],
+    where: str,
+    factor: int,
+) -> None:
+    """An LSTM, GRU or RNN node -> per direction, per time step, the input GEMM ``x_t W`` and
+    the recurrent GEMM ``h R`` (batch x input x gates*hidden, batch x hidden x gates*hidden),
+    in the order PyTorch's own decomposition runs them."""
+    gates, first = RECURRENT[node.op_type]
+    missing = [n for n in node.input[:3] if n not in shapes]
+    if missing:
+        raise ModelError(
+            where,
+            f"the shape of {missing[0]!r} is unknown after shape inference; give --input with "
+            "static dims, or export the model with static shapes",
+        )
+    x, w = shapes[node.input[0]], shapes[node.input[1]]
+    attrs = _attrs(node)
+    seq, batch, size = (x[1], x[0], x[2]) if attrs.get("layout", 0) else (x[0], x[1], x[2])
+    hidden = int(attrs.get("hidden_size", w[1] // gates))
+    batch *= factor
+    scope = _scope(node, inits)
+    for _direction in range(w[0]):
+        for _step in range(seq):
+            xw = Op("matmul", scope, where, {"a": (batch, size), "b": (size, gates * hidden)})
+            hr = Op("matmul", scope, where, {"a": (batch, hidden), "b": (hidden, gates * hidden)})
+            trace.ops.extend([xw, hr] if first == "input" else [hr, xw])
+    trace.notes[f"{node.op_type}: unrolled, two GEMMs per time step and direction"] += 1
 
 
 def _conv_args(
