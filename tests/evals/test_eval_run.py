@@ -236,6 +236,28 @@ def test_the_package_and_the_examples_leave_the_answer_out(tmp_path: Path) -> No
     assert any(p.startswith("interconnect/") for p in paths)
 
 
+def test_an_eval_job_runs_on_its_trimmed_package(tmp_path: Path) -> None:
+    # quick: the job's package holds only what eval_spec's runner may import; a runner that
+    # imports anything else (it once imported workloads for every job) crashes every sample
+    import os
+
+    from simcoder.evals.harness import classify
+    from simcoder.sandbox import bwrap
+    from simcoder.sandbox.registry import get_sandbox
+
+    if problem := bwrap.available():
+        if os.environ.get("CI"):
+            pytest.fail(f"bwrap must run in CI: {problem}")
+        pytest.skip(problem)
+
+    task = BY_ID["mapping-os-conv"]
+    answer = tmp_path / "m.py"
+    answer.write_text(RIGHT)
+    job = prepare_eval_job(tmp_path / "job", task, answer, Limits(), full=False)
+    result = get_sandbox("bwrap").run(job)  # Debian's python: no editable install to fall back on
+    assert classify(result, task)[0] == "pass", result.stderr[-2000:]
+
+
 def test_icl_prompt_shows_no_target_code() -> None:
     prompt = LLMCoder(model=None, strategy="icl").prompt(
         "mapping", BY_ID["mapping-ws-gemm"].description, ""
