@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from typing import Any
@@ -40,7 +41,7 @@ def _networks(text: str) -> tuple[Any, ...]:
     nets = []
     for item in split_workloads(text):
         name, w = _weighted(item)
-        if not name or w <= 0:
+        if not name or not math.isfinite(w) or w <= 0:
             raise UserError(f"-t: {item!r}: name a network and a positive weight")
         layers = resolve_layers(name, is_gemm_workload(name))
         nets.append(Network(name, tuple(layers), w))

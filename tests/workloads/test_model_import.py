@@ -302,6 +302,96 @@ def test_onnx_conv_transpose_output_size_is_onnxs(tmp_path: Path, attrs: dict[st
     assert (1, layer.num_filters, layer.ofmap_h, layer.ofmap_w) == want
 
 
+REVIEW_MODELS = """
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+class PosMLP(nn.Module):  # a Linear on a parameter: no batch in it
+    def __init__(self):
+        super().__init__()
+        self.pos = nn.Parameter(torch.zeros(8, 4))
+        self.fc = nn.Linear(4, 16)
+        self.head = nn.Linear(16, 16)
+    def forward(self, x):
+        return self.head(x) + self.fc(self.pos)
+
+class WNConv(nn.Module):  # the conv's weight computed from parameters
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.utils.parametrizations.weight_norm(nn.Conv2d(3, 8, 3))
+    def forward(self, x):
+        return self.conv(x)
+
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.c2 = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+        self.fc = nn.Linear(32 * 8 * 8, 10)
+    def forward(self, x):
+        y = self.c2(self.c1(x))
+        return self.fc(y.view(y.shape[0], -1))
+
+class PadUp(nn.Module):  # pads and a Resize whose sizes come from the input's shape
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 8, 3)
+        self.c2 = nn.Conv2d(8, 4, 3, padding=1)
+    def forward(self, x):
+        y = self.c1(F.pad(x, (1, 2, 1, 2)))
+        y = F.interpolate(y, size=(2 * y.shape[2], 2 * y.shape[3]))
+        return self.c2(y)
+
+def posmlp():
+    return PosMLP(), torch.zeros(2, 8, 16)
+def wnconv():
+    return WNConv(), torch.zeros(1, 3, 16, 16)
+def cnn():
+    return CNN(), torch.zeros(2, 3, 16, 16)
+def padup():
+    return PadUp(), torch.zeros(1, 3, 12, 12)
+"""
+
+
+@pytest.mark.parametrize(
+    ("factory", "options", "batches"),
+    [
+        ("posmlp", {"dynamo": False}, [None, 4]),
+        ("wnconv", {"dynamo": False}, [None, 4]),
+        ("cnn", {"dynamo": True}, [None, 1, 3, 4]),  # exported at batch 2: 1 and 3 scale too
+        ("padup", {"dynamo": False, "opset_version": 11}, [None, 2]),
+        ("cnn", {"dynamo": False, "do_constant_folding": False}, [None, 4]),
+    ],
+)
+def test_onnx_exports_with_a_fixed_batch_import_as_pytorch_does(
+    torch: Any, tmp_path: Path, factory: str, options: dict[str, Any], batches: list[Any]
+) -> None:
+    # the review's out-of-sample cases (weights that are computed, batch-free GEMMs, an exported
+    # batch that does not divide --batch, shapes from Shape nodes): the PyTorch import of the
+    # same model at the same batch is the reference
+    _need("onnx")
+    if options["dynamo"]:
+        _need("onnxscript")
+    import warnings
+
+    source = tmp_path / "models.py"
+    source.write_text(REVIEW_MODELS)
+    namespace: dict[str, Any] = {}
+    exec(REVIEW_MODELS, namespace)
+    net, x = namespace[factory]()
+    path = tmp_path / f"{factory}.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(net.eval(), (x,), str(path), input_names=["x"], **options)
+    for batch in batches:
+        via_torch = import_model(f"{source}:{factory}", batch=batch).layers
+        via_onnx = import_model(str(path), batch=batch).layers
+        assert _rows(via_onnx) == _rows(via_torch), (factory, batch)
+    got = import_model(str(path), batch=4, inputs=[",".join(map(str, x.shape))]).layers
+    assert _rows(got) == _rows(import_model(f"{source}:{factory}", batch=4).layers)
+
+
 def test_torchscript_pads_are_folded_for_shape_inference(torch: Any, tmp_path: Path) -> None:
     # the TorchScript exporter computes a Pad's pads from constants; shape inference alone
     # cannot see through them

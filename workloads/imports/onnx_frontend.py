@@ -7,8 +7,11 @@ TorchScript exporter), else from the node's own name."""
 from __future__ import annotations
 
 import ast
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from simcoder.workloads.imports.ops import Op, Trace
 from simcoder.workloads.imports.torch_frontend import ModelError
@@ -73,7 +76,7 @@ def _scope(node: Any, initializers: set[str]) -> str:
 
 def _parse_dims(text: str, where: str) -> tuple[int, ...]:
     try:
-        dims = tuple(int(x) for x in text.replace("x", ",").split(",") if x.strip())
+        dims = tuple(int(x) for x in text.replace("x", ",").split(","))
     except ValueError:
         dims = ()
     if not dims or any(d < 1 for d in dims):
@@ -86,19 +89,21 @@ def _fix_inputs(model: Any, path: str, inputs: list[str], batch: int | None) -> 
     for a model exported with a fixed batch B is not written into its input (Reshape shapes
     fixed at export would not follow): the return is B, and the caller scales the batch dim of
     every lowered op instead (1 when no scaling is needed)."""
-    exported = {
-        i.type.tensor_type.shape.dim[0].dim_value
+    initializers = {x.name for x in model.graph.initializer}
+    firsts = [
+        i.type.tensor_type.shape.dim[0]
         for i in model.graph.input
-        if i.name not in {x.name for x in model.graph.initializer}
-        and not any(t.partition("=")[0] == i.name for t in inputs if "=" in t)
-        and len(i.type.tensor_type.shape.dim) > 0
-        and i.type.tensor_type.shape.dim[0].HasField("dim_value")
-    }
-    if batch is not None and not inputs and len(exported) == 1 and exported != {batch}:
+        if i.name not in initializers and len(i.type.tensor_type.shape.dim) > 0
+    ]
+    exported = {d.dim_value for d in firsts if d.HasField("dim_value") and d.dim_value > 0}
+    if (
+        batch is not None
+        and len(exported) == 1
+        and len(firsts) == len([d for d in firsts if d.HasField("dim_value")])
+    ):
         (fixed,) = exported
-        if fixed > 0 and batch % fixed == 0:
-            _set_inputs(model, path, inputs, None)
-            return int(fixed)
+        _set_inputs(model, path, inputs, fixed)  # --input's other dims, at the exported batch
+        return int(fixed)
     _set_inputs(model, path, inputs, batch)
     return batch or 1
 
@@ -169,14 +174,14 @@ FOLDABLE = {
 SMALL = 4096  # elements: shape arithmetic, never weights
 
 
-def _fold_constants(model: Any) -> Any:
+def _fold_constants(model: Any, known: dict[str, tuple[int, ...]] | None = None) -> Any:
     """The graph with every small constant computation (the TorchScript exporter's
     Constant -> ConstantOfShape -> Concat -> Reshape -> Slice -> Transpose -> Cast chain for a
     Pad's pads) evaluated and given as initializers, so shape inference sees the values. Only for
-    shapes: the trace is read from the original graph."""
+    shapes: the trace is read from the original graph. ``known`` (shapes from an earlier shape
+    inference) lets a ``Shape`` node of a static tensor fold too (opset 11's Resize sizes)."""
     import onnx
     from onnx import numpy_helper
-    from onnx.reference import ReferenceEvaluator
 
     folded = onnx.ModelProto()
     folded.CopyFrom(model)
@@ -185,16 +190,25 @@ def _fold_constants(model: Any) -> Any:
         for i in folded.graph.initializer
         if _numel(tuple(i.dims)) <= SMALL
     }
+    opset = {o.domain or "": o.version for o in model.opset_import}
     keep, made = [], []
     for node in folded.graph.node:
         ins = [n for n in node.input if n]
+        if node.op_type == "Shape" and known and ins[0] in known and node.domain in ("", "ai.onnx"):
+            attrs = _attrs(node)
+            dims = known[ins[0]][attrs.get("start", 0) : attrs.get("end", None)]
+            value = np.array(dims, dtype=np.int64)
+            values[node.output[0]] = value
+            made.append(numpy_helper.from_array(value, node.output[0]))
+            continue
         if (
             node.op_type in FOLDABLE
             and node.domain in ("", "ai.onnx")
             and all(n in values for n in ins)
+            and _small_result(node.op_type, [values[n] for n in ins])
         ):
-            try:
-                outs = ReferenceEvaluator(node).run(None, {n: values[n] for n in ins})
+            try:  # the model's opset: Squeeze's axes moved from attribute to input at 13
+                outs = _evaluate(node, {n: values[n] for n in ins}, opset)
             except Exception:  # an op the evaluator does not know: leave it to shape inference
                 outs = None
             if outs is not None and all(getattr(o, "size", SMALL + 1) <= SMALL for o in outs):
@@ -208,6 +222,45 @@ def _fold_constants(model: Any) -> Any:
         folded.graph.node.extend(keep)
         folded.graph.initializer.extend(made)
     return folded
+
+
+def _evaluate(node: Any, args: dict[str, Any], opset: dict[str, int]) -> list[Any]:
+    """One node run by ONNX's reference evaluator at the model's opset (a bare node would run at
+    the newest: Squeeze and Unsqueeze took their axes as an attribute before opset 13)."""
+    from onnx import helper
+    from onnx.helper import np_dtype_to_tensor_dtype
+    from onnx.reference import ReferenceEvaluator
+
+    graph = helper.make_graph(
+        [node],
+        "fold",
+        [
+            helper.make_tensor_value_info(n, np_dtype_to_tensor_dtype(v.dtype), v.shape)
+            for n, v in args.items()
+        ],
+        [helper.make_tensor_value_info(n, 0, None) for n in node.output if n],
+    )
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opset.items()]
+    )
+    return list(ReferenceEvaluator(model).run(None, args))
+
+
+def _small_result(op: str, args: list[Any]) -> bool:
+    """Whether an op that makes a tensor from a shape would make a small one (a large constant
+    mask is not computed only to be thrown away)."""
+    try:
+        if op == "ConstantOfShape":
+            return _numel(tuple(int(v) for v in np.ravel(args[0]))) <= SMALL
+        if op == "Expand":
+            shape = np.broadcast_shapes(args[0].shape, tuple(int(v) for v in np.ravel(args[1])))
+            return _numel(tuple(shape)) <= SMALL
+        if op == "Range":
+            start, limit, delta = (float(np.ravel(a)[0]) for a in args[:3])
+            return delta != 0 and (limit - start) / delta <= SMALL
+    except (ValueError, TypeError, IndexError):
+        return False
+    return True
 
 
 def _numel(shape: tuple[int, ...]) -> int:
@@ -234,22 +287,18 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
     if not model.graph.node:
         raise ModelError(path, "the graph has no nodes; is this an ONNX model file?")
     exported_batch = _fix_inputs(model, path, inputs, batch)
-    factor = batch // exported_batch if batch is not None else 1
+    factor = Fraction(batch, exported_batch) if batch is not None else Fraction(1)
     del model.graph.value_info[:]  # shapes from before the inputs were fixed
-    try:
-        inferred = onnx.shape_inference.infer_shapes(_fold_constants(model), data_prop=True)
-    except Exception as exc:
-        raise ModelError(path, f"ONNX shape inference failed: {str(exc).splitlines()[0]}") from None
-    shapes: dict[str, tuple[int, ...]] = {}
-    for vi in [*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output]:
-        if vi.type.HasField("tensor_type") and vi.type.tensor_type.HasField("shape"):
-            dims = vi.type.tensor_type.shape.dim
-            if all(d.HasField("dim_value") for d in dims):
-                shapes[vi.name] = tuple(int(d.dim_value) for d in dims)
-    for init in model.graph.initializer:
-        shapes[init.name] = tuple(int(d) for d in init.dims)
+    shapes = _infer(onnx, _fold_constants(model), path)
+    if any(n.op_type == "Shape" for n in model.graph.node):  # fold Shape of static tensors
+        shapes = _infer(onnx, _fold_constants(model, shapes), path)
     inits = {i.name for i in model.graph.initializer}
     first = next(i for i in model.graph.input if i.name not in inits)
+    dynamic = {i.name for i in model.graph.input if i.name not in inits}
+    for node in model.graph.node:  # what the input flows into (a batch dim can be scaled)
+        if node.op_type not in ("Shape", "Size") and any(n in dynamic for n in node.input):
+            dynamic.update(node.output)
+    scale = _scaler(factor, batch, exported_batch)
     trace = Trace()
     for node in model.graph.node:
         where = f"{path} node {node.name or node.output[0]!r} ({node.op_type})"
@@ -268,24 +317,29 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
             if op == "Gemm":
                 a = a[::-1] if attrs.get("transA", 0) else a
                 b = b[::-1] if attrs.get("transB", 0) else b
-            if factor > 1:  # the batch dim: leading, of each input that is not a weight
-                a_in, b_in = needed[0] not in inits, needed[1] not in inits
-                if not (a_in and len(a) >= 2) and not (b_in and len(b) >= 3):
-                    raise ModelError(
-                        where,
-                        f"--batch {batch}: no batch dim to scale in inputs {a} x {b}; export "
-                        f"the model at batch {batch}, or with a dynamic batch axis",
-                    )
-                a = (a[0] * factor, *a[1:]) if a_in and len(a) >= 2 else a
-                b = (b[0] * factor, *b[1:]) if b_in and len(b) >= 3 else b
+            if factor != 1:  # the leading dim of what the input flows into; weights as they are
+                if needed[0] in dynamic and len(a) >= 2:
+                    a = scale(a, where)
+                if op in ("Gemm", "MatMul") and needed[1] in dynamic and len(b) >= 3:
+                    b = scale(b, where)
             if op in ("Gemm", "MatMul"):
                 trace.ops.append(Op("matmul", _scope(node, inits), where, {"a": a, "b": b}))
             else:
                 trace.ops.append(
                     Op("conv", _scope(node, inits), where, _conv_args(op, a, b, attrs, where))
                 )
+        elif op == "Reshape" and node.input[0] in shapes and node.output[0] in shapes:
+            n_in, n_out = _numel(shapes[node.input[0]]), _numel(shapes[node.output[0]])
+            if n_in != n_out:  # shape inference does not check; a runtime would refuse it
+                raise ModelError(
+                    where,
+                    f"reshapes {shapes[node.input[0]]} ({n_in} elements) to "
+                    f"{shapes[node.output[0]]} ({n_out}): a shape fixed when the model was "
+                    "exported; export it at this input size, or give the exported one",
+                )
+            trace.layout += 1
         elif op in RECURRENT:
-            _unroll(trace, node, shapes, inits, where, factor)
+            _unroll(trace, node, shapes, inits, where, scale if node.input[0] in dynamic else None)
         elif op in UNSUPPORTED:
             trace.unsupported.append((where, UNSUPPORTED[op]))
         elif op in LAYOUT_OPS:
@@ -293,10 +347,45 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
         else:
             trace.skipped[op] += 1
     shape = shapes.get(first.name, ())
-    if factor > 1 and shape:
-        shape = (shape[0] * factor, *shape[1:])
-        trace.notes[f"batch {batch}: the exported batch {exported_batch}'s shapes, scaled"] += 1
+    if factor != 1 and shape:
+        shape = (batch or 1, *shape[1:])
+        trace.notes[
+            f"batch {batch}: shapes inferred at the exported batch {exported_batch}, the leading "
+            "dim of what the input flows into scaled (a batch-first model assumed)"
+        ] += 1
     return trace, shape
+
+
+def _infer(onnx: Any, model: Any, path: str) -> dict[str, tuple[int, ...]]:
+    """Every static shape ONNX's shape inference gives, initializers (folded ones too) included."""
+    try:
+        inferred = onnx.shape_inference.infer_shapes(model, data_prop=True)
+    except Exception as exc:
+        raise ModelError(path, f"ONNX shape inference failed: {str(exc).splitlines()[0]}") from None
+    shapes: dict[str, tuple[int, ...]] = {}
+    for vi in [*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output]:
+        if vi.type.HasField("tensor_type") and vi.type.tensor_type.HasField("shape"):
+            dims = vi.type.tensor_type.shape.dim
+            if all(d.HasField("dim_value") for d in dims):
+                shapes[vi.name] = tuple(int(d.dim_value) for d in dims)
+    for init in inferred.graph.initializer:
+        shapes[init.name] = tuple(int(d) for d in init.dims)
+    return shapes
+
+
+def _scaler(factor: Fraction, batch: int | None, exported: int) -> Any:
+    def scale(dims: tuple[int, ...], where: str) -> tuple[int, ...]:
+        lead = dims[0] * factor
+        if lead.denominator != 1:
+            raise ModelError(
+                where,
+                f"--batch {batch}: the leading dim {dims[0]} of {dims} does not scale from the "
+                f"exported batch {exported}; export the model at batch {batch}, or with a "
+                "dynamic batch axis",
+            )
+        return (int(lead), *dims[1:])
+
+    return scale
 
 
 def _unroll(
@@ -305,7 +394,7 @@ def _unroll(
     shapes: dict[str, tuple[int, ...]],
     inits: set[str],
     where: str,
-    factor: int,
+    scale: Any,
 ) -> None:
     """An LSTM, GRU or RNN node -> per direction, per time step, the input GEMM ``x_t W`` and
     the recurrent GEMM ``h R`` (batch x input x gates*hidden, batch x hidden x gates*hidden),
@@ -322,7 +411,8 @@ def _unroll(
     attrs = _attrs(node)
     seq, batch, size = (x[1], x[0], x[2]) if attrs.get("layout", 0) else (x[0], x[1], x[2])
     hidden = int(attrs.get("hidden_size", w[1] // gates))
-    batch *= factor
+    if scale is not None:
+        batch = scale((batch, seq, size), where)[0]
     scope = _scope(node, inits)
     for _direction in range(w[0]):
         for _step in range(seq):

@@ -161,7 +161,8 @@ def _check_keys(spec: str, config: Any, overrides: dict[str, Any]) -> None:
     known = set(cls().to_dict()) | set(getattr(cls, "attribute_map", {}))
     for key in overrides:
         if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=1)
+            lower = {k.lower(): k for k in known}
+            close = [lower[c] for c in difflib.get_close_matches(key.lower(), sorted(lower), n=1)]
             hint = f"did you mean {close[0]}?" if close else f"see {cls.__name__}'s fields"
             raise ModelError(
                 f"transformers:{spec}", f"{key}: {cls.__name__} has no such field; {hint}"
@@ -185,11 +186,21 @@ def _transformers_model(spec: str) -> tuple[Any, Any, str]:
             f"building the model failed: {type(exc).__name__}: {_first_line(exc)}; "
             "check the key=value overrides",
         ) from None
-    seq = (
-        getattr(config, "n_positions", None)
-        or getattr(config, "max_position_embeddings", None)
-        or 512
+    seq = next(
+        (
+            v
+            for v in (
+                getattr(config, "n_positions", None),
+                getattr(config, "max_position_embeddings", None),
+            )
+            if v is not None
+        ),
+        512,
     )
+    if int(seq) < 1:
+        raise ModelError(
+            f"transformers:{spec}", f"a maximum sequence length of {seq}; give a positive one"
+        )
     return model, (1, int(seq)), f"transformers {name} ({type(model).__name__})"
 
 
