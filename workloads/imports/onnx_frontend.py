@@ -170,6 +170,8 @@ def _same_pads(size: int, kernel: int, stride: int, dilation: int, upper: bool) 
 FOLDABLE = {
     "Constant", "ConstantOfShape", "Concat", "Reshape", "Slice", "Transpose", "Cast", "Squeeze",
     "Unsqueeze", "Gather", "Identity", "Add", "Sub", "Mul", "Div", "Neg", "Range", "Expand",
+    "Where", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Not",
+    "Max", "Min", "Mod", "Abs", "Floor", "Ceil", "Sqrt", "Pow", "ReduceProd", "Tile",
 }  # fmt: skip
 SMALL = 4096  # elements: shape arithmetic, never weights
 
@@ -181,15 +183,29 @@ def _fold_constants(model: Any, known: dict[str, tuple[int, ...]] | None = None)
     shapes: the trace is read from the original graph. ``known`` (shapes from an earlier shape
     inference) lets a ``Shape`` node of a static tensor fold too (opset 11's Resize sizes)."""
     import onnx
-    from onnx import numpy_helper
+    from onnx import helper, numpy_helper
 
+    # a copy without the weights' data (shape inference needs their shapes only): large
+    # initializers become typed graph inputs, so GPT-2's 500 MB are not copied or serialised
     folded = onnx.ModelProto()
-    folded.CopyFrom(model)
-    values = {
-        i.name: numpy_helper.to_array(i)
-        for i in folded.graph.initializer
-        if _numel(tuple(i.dims)) <= SMALL
-    }
+    folded.ir_version = model.ir_version
+    folded.opset_import.extend(model.opset_import)
+    folded.functions.extend(model.functions)
+    graph = folded.graph
+    graph.name = model.graph.name
+    graph.input.extend(model.graph.input)
+    graph.output.extend(model.graph.output)
+    graph.node.extend(model.graph.node)
+    named = {i.name for i in model.graph.input}
+    values = {}
+    for init in model.graph.initializer:
+        if _numel(tuple(init.dims)) <= SMALL:
+            graph.initializer.append(init)
+            values[init.name] = numpy_helper.to_array(init)
+        elif init.name not in named:
+            graph.input.append(
+                helper.make_tensor_value_info(init.name, init.data_type, list(init.dims))
+            )
     opset = {o.domain or "": o.version for o in model.opset_import}
     keep, made = [], []
     for node in folded.graph.node:
