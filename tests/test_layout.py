@@ -95,27 +95,22 @@ def test_a_wheel_installs_and_simulates_outside_the_repo(tmp_path: Path) -> None
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**_without_pythonpath(), "PATH": f"{venv / 'bin'}:{os.environ.get('PATH', '')}"}
-    r = subprocess.run(
-        [venv / "bin" / "simcoder", "simulate", "-c", "paper", "-t", "alexnet", "--json"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+
+    def installed_simulate(flag: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [venv / "bin" / "simcoder", "simulate", "-c", "paper", "-t", "alexnet", flag],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    r = installed_simulate("--json")
     assert r.returncode == 0, r.stderr
     installed = json.loads(r.stdout)
-    # package data: the default energy table (YAML) ships in the wheel
-    r = subprocess.run(
-        [venv / "bin" / "simcoder", "simulate", "-c", "paper", "-t", "alexnet", "--energy"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    r = installed_simulate("--energy")  # package data: the default energy table (YAML) ships
     assert r.returncode == 0 and "mm2 at 40nm" in r.stdout, r.stdout + r.stderr
     where = subprocess.run(
         [python, "-c", "import simcoder.simulator.engine as e; print(e.__file__)"],
