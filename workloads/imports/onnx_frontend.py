@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from simcoder.workloads.imports.ops import Op, Trace
-from simcoder.workloads.imports.torch_frontend import ModelError
+from simcoder.workloads.imports.torch_frontend import ModelError, first_line
 
 LAYOUT_OPS = frozenset(
     str.split(
@@ -96,11 +96,7 @@ def _fix_inputs(model: Any, path: str, inputs: list[str], batch: int | None) -> 
         if i.name not in initializers and len(i.type.tensor_type.shape.dim) > 0
     ]
     exported = {d.dim_value for d in firsts if d.HasField("dim_value") and d.dim_value > 0}
-    if (
-        batch is not None
-        and len(exported) == 1
-        and len(firsts) == len([d for d in firsts if d.HasField("dim_value")])
-    ):
+    if batch is not None and len(exported) == 1 and all(d.HasField("dim_value") for d in firsts):
         (fixed,) = exported
         _set_inputs(model, path, inputs, fixed)  # --input's other dims, at the exported batch
         return int(fixed)
@@ -309,8 +305,8 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
     if any(n.op_type == "Shape" for n in model.graph.node):  # fold Shape of static tensors
         shapes = _infer(onnx, _fold_constants(model, shapes), path)
     inits = {i.name for i in model.graph.initializer}
-    first = next(i for i in model.graph.input if i.name not in inits)
-    dynamic = {i.name for i in model.graph.input if i.name not in inits}
+    graph_inputs = [i.name for i in model.graph.input if i.name not in inits]
+    dynamic = set(graph_inputs)
     for node in model.graph.node:  # what the input flows into (a batch dim can be scaled)
         if node.op_type not in ("Shape", "Size") and any(n in dynamic for n in node.input):
             dynamic.update(node.output)
@@ -321,14 +317,7 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
         op = node.op_type
         if op in ("Conv", "ConvTranspose", "Gemm", "MatMul"):
             needed = node.input[:2]
-            missing = [n for n in needed if n not in shapes]
-            if missing:
-                raise ModelError(
-                    where,
-                    f"the shape of {missing[0]!r} is unknown after shape inference; "
-                    "give --input with static dims, or export the model with static shapes",
-                )
-            a, b = shapes[needed[0]], shapes[needed[1]]
+            a, b = _known(needed, shapes, where)
             attrs = _attrs(node)
             if op == "Gemm":
                 a = a[::-1] if attrs.get("transA", 0) else a
@@ -362,7 +351,7 @@ def read_model(path: str, inputs: list[str], batch: int | None) -> tuple[Trace, 
             trace.layout += 1
         else:
             trace.skipped[op] += 1
-    shape = shapes.get(first.name, ())
+    shape = shapes.get(graph_inputs[0], ())
     if factor != 1 and shape:
         shape = (batch or 1, *shape[1:])
         trace.notes[
@@ -377,7 +366,7 @@ def _infer(onnx: Any, model: Any, path: str) -> dict[str, tuple[int, ...]]:
     try:
         inferred = onnx.shape_inference.infer_shapes(model, data_prop=True)
     except Exception as exc:
-        raise ModelError(path, f"ONNX shape inference failed: {str(exc).splitlines()[0]}") from None
+        raise ModelError(path, f"ONNX shape inference failed: {first_line(exc)}") from None
     shapes: dict[str, tuple[int, ...]] = {}
     for vi in [*inferred.graph.input, *inferred.graph.value_info, *inferred.graph.output]:
         if vi.type.HasField("tensor_type") and vi.type.tensor_type.HasField("shape"):
@@ -387,6 +376,18 @@ def _infer(onnx: Any, model: Any, path: str) -> dict[str, tuple[int, ...]]:
     for init in inferred.graph.initializer:
         shapes[init.name] = tuple(int(d) for d in init.dims)
     return shapes
+
+
+def _known(names: Any, shapes: dict[str, tuple[int, ...]], where: str) -> list[tuple[int, ...]]:
+    """The shapes of a node's inputs, or the error naming the first one inference left unknown."""
+    for name in names:
+        if name not in shapes:
+            raise ModelError(
+                where,
+                f"the shape of {name!r} is unknown after shape inference; give --input with "
+                "static dims, or export the model with static shapes",
+            )
+    return [shapes[n] for n in names]
 
 
 def _scaler(factor: Fraction, batch: int | None, exported: int) -> Any:
@@ -416,14 +417,7 @@ def _unroll(
     the recurrent GEMM ``h R`` (batch x input x gates*hidden, batch x hidden x gates*hidden),
     in the order PyTorch's own decomposition runs them."""
     gates, first = RECURRENT[node.op_type]
-    missing = [n for n in node.input[:3] if n not in shapes]
-    if missing:
-        raise ModelError(
-            where,
-            f"the shape of {missing[0]!r} is unknown after shape inference; give --input with "
-            "static dims, or export the model with static shapes",
-        )
-    x, w = shapes[node.input[0]], shapes[node.input[1]]
+    x, w, _ = _known(node.input[:3], shapes, where)
     attrs = _attrs(node)
     seq, batch, size = (x[1], x[0], x[2]) if attrs.get("layout", 0) else (x[0], x[1], x[2])
     hidden = int(attrs.get("hidden_size", w[1] // gates))

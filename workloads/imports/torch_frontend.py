@@ -179,11 +179,11 @@ def _transformers_model(spec: str) -> tuple[Any, Any, str]:
         # mask); the same two matmuls per head either way
         model = auto.from_config(config, attn_implementation="eager")  # type: ignore[no-untyped-call,unused-ignore]
     except ValueError as exc:
-        raise ModelError(f"transformers:{spec}", str(exc).splitlines()[0]) from None
+        raise ModelError(f"transformers:{spec}", first_line(exc)) from None
     except Exception as exc:  # a value of the wrong kind (n_layer=abc) fails deep in transformers
         raise ModelError(
             f"transformers:{spec}",
-            f"building the model failed: {type(exc).__name__}: {_first_line(exc)}; "
+            f"building the model failed: {type(exc).__name__}: {first_line(exc)}; "
             "check the key=value overrides",
         ) from None
     seq = next(
@@ -461,10 +461,10 @@ def trace_model(
             raise ModelError(
                 source,
                 f"running the model on a {tuple(shape)} input failed: "
-                f"{type(exc).__name__}: {_first_line(exc)} (on the meta device: "
-                f"{type(meta_error).__name__}: {_first_line(meta_error)}); check --input",
+                f"{type(exc).__name__}: {first_line(exc)} (on the meta device: "
+                f"{type(meta_error).__name__}: {first_line(meta_error)}); check --input",
             ) from None
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else ""
