@@ -9,6 +9,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+# the run's seconds by group at its end (tests/timings.py)
+from timings import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F401  (hooks)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SCALESIM = ROOT.parent / "shared" / "reference" / "scalesim"
 
