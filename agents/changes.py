@@ -282,12 +282,12 @@ class Param:
 
 @dataclasses.dataclass(frozen=True)
 class Component:
-    """A known change: the class that implements it (``simcoder.evals.variants``), its
+    """A known change: the class that implements it (``simcoder.simulator.components``), its
     parameters, the columns it moves, its rule and the user's sentence for it."""
 
     name: str
     module: ModuleKind
-    cls: str  # attribute of simcoder.evals.variants
+    cls: str  # attribute of simcoder.simulator.components
     columns: tuple[str, ...]  # names or groups (expanded by expand_columns)
     words: str  # the sentence a user would write ({param} filled in)
     rule: str  # the rule, SPEC.md style ({param} filled in)
@@ -314,9 +314,9 @@ class Component:
         return out
 
     def instance(self, params: dict[str, int]) -> Any:
-        import simcoder.evals.variants as variants
+        import simcoder.simulator.components as components
 
-        obj = getattr(variants, self.cls)()
+        obj = getattr(components, self.cls)()
         for p in self.params:
             setattr(obj, p.attr, params[p.name])
         return obj
@@ -328,7 +328,7 @@ class Component:
             f"({self.words.format(**params)}) — an oracle, written by simcoder's developers, "
             'not generated."""',
             "",
-            f"from simcoder.evals.variants import {self.cls}",
+            f"from simcoder.simulator.components import {self.cls}",
             "",
             "",
             f"class Module({self.cls}):",

@@ -30,7 +30,7 @@ from simcoder.simulator.types import (
 )
 
 DATAFLOWS = {"os": "output-stationary", "ws": "weight-stationary", "is": "input-stationary"}
-VARIANTS = "simcoder.evals.variants"
+VARIANTS = "simcoder.simulator.components"
 
 CONV = (
     Layer("conv_small", 7, 5, 5, 1, 4, 12, 3),  # the stride leaves partial windows

@@ -38,7 +38,7 @@ def storage(base: str, body: str) -> str:
     )
 
 
-VARIANT = "from simcoder.evals.variants import DrainWidthStorage"
+VARIANT = "from simcoder.simulator.components import DrainWidthStorage"
 DRAIN2 = storage(VARIANT, "    width = 2\n\n")
 DRAIN3 = storage(VARIANT, "    width = 3\n\n")
 PLAIN = storage("from simcoder.simulator.storage.reference import ReferenceStorage", "")
