@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from simcoder.agents.changes import Change
 from simcoder.simulator.compat.config_json import spec_config
+from simcoder.simulator.compat.presets import PAPER
 from simcoder.simulator.errors import UserError
 from simcoder.simulator.registry import KINDS, ModuleKind, module_kind
 from simcoder.simulator.types import SimConfig
@@ -74,12 +75,12 @@ def paper_spec(name: str = "paper", **overrides: Any) -> AcceleratorSpec:
     CALC bandwidth (the ``paper`` preset); ``overrides`` set any other field (workloads, ...)."""
     fields: dict[str, Any] = {
         "name": name,
-        "array_rows": 32,
-        "array_cols": 32,
-        "dataflow": "os",
-        "ifmap_sram_kib": 64,
-        "filter_sram_kib": 64,
-        "ofmap_sram_kib": 64,
+        "array_rows": PAPER["rows"],
+        "array_cols": PAPER["cols"],
+        "dataflow": PAPER["dataflow"],
+        "ifmap_sram_kib": PAPER["ifmap_kb"],
+        "filter_sram_kib": PAPER["filter_kb"],
+        "ofmap_sram_kib": PAPER["ofmap_kb"],
     }
     return AcceleratorSpec(**{**fields, **overrides})
 

@@ -20,6 +20,7 @@ import simcoder
 from simcoder.sandbox.runtime import pinned_numpy, python_minor
 from simcoder.sandbox.types import Job, Limits
 from simcoder.simulator.compat.config_json import config_to_json
+from simcoder.simulator.presets import PRESETS
 from simcoder.simulator.types import SimConfig
 
 RUNNER = ("python3", "-m", "simcoder.sandbox.runner", "job.json")
@@ -103,8 +104,6 @@ def prepare_job(
     itself. ``random_seed``/``random_budget_s``: each candidate's random differential cases.
     ``changes``: per changed module, the columns its rules move (``moved``) and its rule
     examples; ``alternates``: a second version of a changed module, compared with the first."""
-    from simcoder.presets import PRESETS
-
     files, modules = {}, {}
     for kind, target in candidates.items():
         path, _, attr = target.rpartition(":")
