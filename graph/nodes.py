@@ -31,7 +31,7 @@ from simcoder.agents.references import (
     read_user_reference,
     reference_for,
 )
-from simcoder.agents.report import write_outputs
+from simcoder.agents.report import ModuleOutcome, RunOutcome, write_outputs
 from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
@@ -344,10 +344,29 @@ def make_critic(config: WorkflowConfig) -> Node:
             )
             update["status"], update["pending"] = stop or "running", (pending if not stop else [])
         if update["status"] != "running":
-            write_outputs(Path(state["run_dir"]), spec, {**state, **update}, refs, summary, rules)
+            outcome = run_outcome({**state, **update})
+            write_outputs(Path(state["run_dir"]), spec, outcome, refs, summary, rules)
         return update
 
     return critic
+
+
+def run_outcome(state: WorkflowState) -> RunOutcome:
+    """The report's view of a finished run: its status, counts, modules and last verdict."""
+    verdict = state.get("verdict") or {}
+    return RunOutcome(
+        status=state["status"],
+        executions=state.get("executions", 0),
+        model_calls=state.get("model_calls", 0),
+        modules={
+            m: ModuleOutcome(
+                rec["round"], rec["passing"], tuple(rec["history"]), rec["best"] or rec["current"]
+            )
+            for m, rec in state["modules"].items()
+        },
+        kinds=verdict.get("kinds", {}),
+        labels=verdict.get("labels", {}),
+    )
 
 
 def _after_verdict(rec: ModuleState, module: str, verdict: Verdict) -> ModuleState:
