@@ -23,60 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from simcoder.simulator.errors import UserError
 from simcoder.simulator.registry import ModuleKind
+from simcoder.simulator.report import ALL_COLUMNS, DERIVED, GROUPS
 from simcoder.simulator.types import Layer, LayerReport
 
 RULES_DIR = "changes"
 
 # ---------------------------------------------------------------------------------------------
 # report columns and the names a rule may declare them by
-
-TIMING = (
-    "total_cycles_incl_prefetch",
-    "total_cycles",
-    "stall_cycles",
-    "overall_util_pct",
-    "ifmap_sram_start_cycle",
-    "ifmap_sram_stop_cycle",
-    "filter_sram_start_cycle",
-    "filter_sram_stop_cycle",
-    "ofmap_sram_start_cycle",
-    "ofmap_sram_stop_cycle",
-    "ifmap_dram_start_cycle",
-    "ifmap_dram_stop_cycle",
-    "filter_dram_start_cycle",
-    "filter_dram_stop_cycle",
-    "ofmap_dram_start_cycle",
-    "ofmap_dram_stop_cycle",
-)
-COUNTS = (
-    "ifmap_sram_reads",
-    "filter_sram_reads",
-    "ofmap_sram_writes",
-    "ifmap_dram_reads",
-    "filter_dram_reads",
-    "ofmap_dram_writes",
-)
-UTILISATION = ("mapping_efficiency_pct", "compute_util_pct")
-GROUPS: dict[str, tuple[str, ...]] = {
-    "timing": TIMING,
-    "counts": COUNTS,
-    "utilisation": UTILISATION,
-}
-# columns computed from others: a rule that moves an input moves them too
-DERIVED: dict[str, tuple[str, ...]] = {
-    "overall_util_pct": ("total_cycles",),
-    "avg_ifmap_sram_bw": ("ifmap_sram_reads", "total_cycles"),
-    "avg_filter_sram_bw": ("filter_sram_reads", "total_cycles"),
-    "avg_ofmap_sram_bw": ("ofmap_sram_writes", "total_cycles"),
-    "avg_ifmap_dram_bw": ("ifmap_dram_reads", "ifmap_dram_start_cycle", "ifmap_dram_stop_cycle"),
-    "avg_filter_dram_bw": (
-        "filter_dram_reads",
-        "filter_dram_start_cycle",
-        "filter_dram_stop_cycle",
-    ),
-    "avg_ofmap_dram_bw": ("ofmap_dram_writes", "ofmap_dram_start_cycle", "ofmap_dram_stop_cycle"),
-}
-
 
 COLUMNS_HELP = (
     "total_cycles_incl_prefetch, total_cycles, stall_cycles, overall_util_pct, "
@@ -86,16 +39,10 @@ COLUMNS_HELP = (
 )
 
 
-def all_columns() -> tuple[str, ...]:
-    from simcoder.agents.references import ALL_COLUMNS
-
-    return ALL_COLUMNS
-
-
 def expand_columns(names: Iterable[str]) -> tuple[str, ...]:
     """Column names and group names (timing, counts, utilisation) as report columns, in report
     order, with every column derived from one of them; an unknown name raises ValueError."""
-    known = all_columns()
+    known = ALL_COLUMNS
     out: set[str] = set()
     for name in names:
         if name in GROUPS:
@@ -194,7 +141,7 @@ class RuleExample(BaseModel):
     @field_validator("expected")
     @classmethod
     def _known_columns(cls, v: dict[str, float]) -> dict[str, float]:
-        bad = [c for c in v if c not in all_columns()]
+        bad = [c for c in v if c not in ALL_COLUMNS]
         if bad:
             raise ValueError(f"unknown report columns {bad}")
         return v
@@ -220,7 +167,7 @@ class ExpectedRow(BaseModel):
 
     def model_post_init(self, __context: Any) -> None:
         extra = self.model_extra or {}
-        bad = [c for c in extra if c not in all_columns()]
+        bad = [c for c in extra if c not in ALL_COLUMNS]
         if bad:
             raise ValueError(f"unknown report columns {bad}; any report column may be given")
         if not extra:

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simcoder.agents.changes import (
     COLUMNS_HELP,
-    GROUPS,
     Change,
     ChangeError,
     Rule,
@@ -29,6 +28,7 @@ from simcoder.agents.changes import (
 from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.simulator.errors import UserError
 from simcoder.simulator.registry import ModuleKind
+from simcoder.simulator.report import GROUPS
 
 REASKS = 2
 SPEC_FIELDS = tuple(f for f in AcceleratorSpec.model_fields if f not in ("changes", "name"))

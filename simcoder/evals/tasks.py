@@ -19,6 +19,7 @@ from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure, UserError
 from simcoder.simulator.registry import REFERENCE, load_module
+from simcoder.simulator.report import REPORT_FIELDS
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -48,7 +49,6 @@ ARRAYS = ((4, 4), (5, 7), (8, 8))
 CALC_SRAMS = ((64, 64, 64), (1, 1, 1), (2, 4, 1))
 # USER mode: (ofmap DRAM words/cycle, ifmap bank words/cycle, filter bank words/cycle)
 USER_BANDWIDTHS = ((1, 2, 4), (10, 10, 10))
-REPORT_FIELDS = tuple(f.name for f in dataclasses.fields(LayerReport) if f.name != "layer")
 # the tiers of the suite: SCALE-Sim itself; a variant told by its rule; the same variant told only
 # by the user's one-sentence description of it (agents/changes.py), the rule left to the coder
 TIERS = {"scalesim": "SCALE-Sim", "rule": "with rule", "words": "from words"}
