@@ -15,8 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from simcoder.agents.critic_study import load_suite
 from simcoder.agents.spec import read_spec
+from simcoder.evals.critic_study import load_suite
 from simcoder.simulator.engine import Modules, simulate_network
 from simcoder.simulator.equality import same_number
 from simcoder.simulator.registry import load_module

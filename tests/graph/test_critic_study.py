@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from simcoder.agents.critic_study import load_suite, make_cases, render_markdown, run_study
 from simcoder.agents.spec import MODULES, read_spec
+from simcoder.evals.critic_study import load_suite, make_cases, render_markdown, run_study
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
