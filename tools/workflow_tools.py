@@ -63,6 +63,3 @@ def judge_candidates(
     the reference (workload -> {source, layers: [[layer, cycles], ...]}); otherwise blame the
     first failing module in pipeline order, with concrete feedback."""
     return judge(summary, generated, references, rules or [], oracle or [])
-
-
-ALL = [run_candidates, judge_candidates]
