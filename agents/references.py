@@ -38,7 +38,7 @@ class Reference:
     # per layer, every report column (ALL_COLUMNS); empty when only cycles are known
     columns: tuple[Columns, ...] = ()
     # per layer, the columns a user's number gave and the module that answers for each (a
-    # changed accelerator, agents/change_evidence.py); empty otherwise
+    # changed accelerator, agents/change/evidence.py); empty otherwise
     owners: tuple[dict[str, str], ...] = ()
 
     @property

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simcoder.agents.changes import Rule
+from simcoder.agents.change.rules import Rule
 from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import MODULES, AcceleratorSpec

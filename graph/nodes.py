@@ -12,12 +12,8 @@ from typing import Protocol
 import yaml
 from langgraph.types import interrupt
 
-from simcoder.agents.change_evidence import apply_changes, job_changes, user_numbers
-from simcoder.agents.changes import RULES_DIR, ChangeError, Rule, read_rules, write_rules
-from simcoder.agents.coders import LibraryCoder, LLMCoder
-from simcoder.agents.critic import Verdict
-from simcoder.agents.executor import ExecutionSummary
-from simcoder.agents.planning import (
+from simcoder.agents.change.evidence import apply_changes, job_changes, user_numbers
+from simcoder.agents.change.planning import (
     PlannerError,
     check_expected,
     modules_to_write,
@@ -25,6 +21,10 @@ from simcoder.agents.planning import (
     plan_rules,
     reviewed,
 )
+from simcoder.agents.change.rules import RULES_DIR, Rule, read_rules, write_rules
+from simcoder.agents.coders import LibraryCoder, LLMCoder
+from simcoder.agents.critic import Verdict
+from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import (
     Reference,
     expected_columns,
@@ -32,7 +32,7 @@ from simcoder.agents.references import (
     reference_for,
 )
 from simcoder.agents.report import ModuleOutcome, RunOutcome, write_outputs
-from simcoder.agents.spec import MODULES, AcceleratorSpec
+from simcoder.agents.spec import MODULES, AcceleratorSpec, ChangeError
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
 from simcoder.graph.state import ModuleState, WorkflowState, running_seconds

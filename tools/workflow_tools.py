@@ -10,7 +10,7 @@ from typing import Any
 
 from langchain_core.tools import tool
 
-from simcoder.agents.changes import Rule
+from simcoder.agents.change.rules import Rule
 from simcoder.agents.critic import Verdict, judge
 from simcoder.agents.executor import ExecutionSummary, execute
 from simcoder.agents.references import Reference

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from simcoder.agents.changes import Rule
+from simcoder.agents.change.rules import Rule
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import TIERS, Task, cases_json, expected, hand_expected

@@ -8,7 +8,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from simcoder.agents.changes import Rule, example_config
+from simcoder.agents.change.examples import example_config
+from simcoder.agents.change.rules import Rule
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.simulator.compat.config_json import config_to_json
