@@ -18,7 +18,7 @@ from simcoder.agents.prompts import CLASS_NAME, contract, module_spec, render
 from simcoder.simulator.registry import METHOD, REFERENCE
 
 if TYPE_CHECKING:
-    from simcoder.agents.changes import Rule
+    from simcoder.agents.change.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class LibraryCoder:
 
     def _compose(self, module: str, number: int, directory: Path, rules: list[Rule]) -> Attempt:
         """A changed module: the known component its rule names, with its parameters."""
-        from simcoder.agents.changes import COMPONENTS
+        from simcoder.agents.change.components import COMPONENTS
 
         named = [r.component for r in rules if r.component]
         if len(named) != len(rules) or len(named) > 1:

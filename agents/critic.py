@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from simcoder.agents.change_evidence import evidence_kinds, label
-from simcoder.agents.changes import Rule
+from simcoder.agents.change.evidence import evidence_kinds, label
+from simcoder.agents.change.rules import Rule
 from simcoder.agents.executor import ExecutionSummary, ModuleSummary, WorkloadCycles
 from simcoder.agents.references import Reference, columns_of
 from simcoder.agents.spec import MODULES
@@ -35,7 +35,7 @@ class Verdict(BaseModel):
     evidence: dict[str, str] = {}  # per module, what its checks looked at (one line)
     compared: str = ""  # the workloads and columns of the final comparison
     # per generated module, the kinds of evidence that held and how strongly it is accepted
-    # (agents/change_evidence.py: "verified against ...", "accepted on invariants alone ...")
+    # (agents/change/evidence.py: "verified against ...", "accepted on invariants alone ...")
     kinds: dict[str, tuple[str, ...]] = {}
     labels: dict[str, str] = {}
 

@@ -13,54 +13,20 @@ import simcoder.workloads as wl
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.simulator.engine import simulate_network
 from simcoder.simulator.errors import UserError
+from simcoder.simulator.report import (
+    ALL_COLUMNS,
+    BANDWIDTH_COLUMNS,
+    COMPUTE_COLUMNS,
+    DETAIL_COLUMNS,
+    FIELD_COLUMNS,
+    FLOAT_COLUMNS,
+)
 from simcoder.simulator.types import LayerReport
 from simcoder.workloads.builtin import SCALESIM_FILES, get_workload
 
 GOLDEN = "golden (SCALE-Sim 3.0.0's own numbers)"
 CORE = "simcoder core (not SCALE-Sim: a simulator checked only against our own core)"
 
-
-# every column of the three reports, by LayerReport's names: the COMPUTE_REPORT and
-# DETAILED_ACCESS_REPORT columns are its fields, the BANDWIDTH_REPORT ones its properties
-COMPUTE_COLUMNS = (
-    "total_cycles_incl_prefetch",
-    "total_cycles",
-    "stall_cycles",
-    "overall_util_pct",
-    "mapping_efficiency_pct",
-    "compute_util_pct",
-)
-BANDWIDTH_COLUMNS = (
-    "avg_ifmap_sram_bw",
-    "avg_filter_sram_bw",
-    "avg_ofmap_sram_bw",
-    "avg_ifmap_dram_bw",
-    "avg_filter_dram_bw",
-    "avg_ofmap_dram_bw",
-)
-DETAIL_COLUMNS = (
-    "ifmap_sram_start_cycle",
-    "ifmap_sram_stop_cycle",
-    "ifmap_sram_reads",
-    "filter_sram_start_cycle",
-    "filter_sram_stop_cycle",
-    "filter_sram_reads",
-    "ofmap_sram_start_cycle",
-    "ofmap_sram_stop_cycle",
-    "ofmap_sram_writes",
-    "ifmap_dram_start_cycle",
-    "ifmap_dram_stop_cycle",
-    "ifmap_dram_reads",
-    "filter_dram_start_cycle",
-    "filter_dram_stop_cycle",
-    "filter_dram_reads",
-    "ofmap_dram_start_cycle",
-    "ofmap_dram_stop_cycle",
-    "ofmap_dram_writes",
-)
-FIELD_COLUMNS = COMPUTE_COLUMNS + DETAIL_COLUMNS  # what the sandbox reports per layer
-ALL_COLUMNS = COMPUTE_COLUMNS + BANDWIDTH_COLUMNS + DETAIL_COLUMNS
-_FLOAT_COLUMNS = {"overall_util_pct", "mapping_efficiency_pct", "compute_util_pct"}
 
 Columns = dict[str, int | float]
 
@@ -72,7 +38,7 @@ class Reference:
     # per layer, every report column (ALL_COLUMNS); empty when only cycles are known
     columns: tuple[Columns, ...] = ()
     # per layer, the columns a user's number gave and the module that answers for each (a
-    # changed accelerator, agents/change_evidence.py); empty otherwise
+    # changed accelerator, agents/change/evidence.py); empty otherwise
     owners: tuple[dict[str, str], ...] = ()
 
     @property
@@ -130,7 +96,7 @@ def _golden_columns(reports: dict[str, list[str]]) -> list[Columns]:
         for names, values in ((COMPUTE_COLUMNS, c), (BANDWIDTH_COLUMNS, b), (DETAIL_COLUMNS, d)):
             for name, text in zip(names, values, strict=True):
                 number = float(text)
-                integral = name not in _FLOAT_COLUMNS and name not in BANDWIDTH_COLUMNS
+                integral = name not in FLOAT_COLUMNS and name not in BANDWIDTH_COLUMNS
                 layer[name] = int(number) if integral else number
         out.append(layer)
     return out

@@ -16,8 +16,8 @@ import json
 import sys
 from pathlib import Path
 
-from simcoder.agents.critic_study import render_markdown, run_study
 from simcoder.agents.spec import read_spec
+from simcoder.evals.critic_study import render_markdown, run_study
 
 ROOT = Path(__file__).resolve().parents[1]
 

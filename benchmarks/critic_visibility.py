@@ -15,12 +15,12 @@ import json
 import sys
 from pathlib import Path
 
-from simcoder.agents.critic_study import load_suite
-from simcoder.agents.references import FIELD_COLUMNS
 from simcoder.agents.spec import read_spec
+from simcoder.evals.critic_study import load_suite
 from simcoder.simulator.engine import Modules, simulate_network
 from simcoder.simulator.equality import same_number
 from simcoder.simulator.registry import load_module
+from simcoder.simulator.report import FIELD_COLUMNS
 from simcoder.workloads.builtin import get_workload
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,12 +12,8 @@ from typing import Protocol
 import yaml
 from langgraph.types import interrupt
 
-from simcoder.agents.change_evidence import apply_changes, job_changes, user_numbers
-from simcoder.agents.changes import RULES_DIR, ChangeError, Rule, read_rules, write_rules
-from simcoder.agents.coders import LibraryCoder, LLMCoder
-from simcoder.agents.critic import Verdict
-from simcoder.agents.executor import ExecutionSummary
-from simcoder.agents.planning import (
+from simcoder.agents.change.evidence import apply_changes, job_changes, user_numbers
+from simcoder.agents.change.planning import (
     PlannerError,
     check_expected,
     modules_to_write,
@@ -25,14 +21,18 @@ from simcoder.agents.planning import (
     plan_rules,
     reviewed,
 )
+from simcoder.agents.change.rules import RULES_DIR, Rule, read_rules, write_rules
+from simcoder.agents.coders import LibraryCoder, LLMCoder
+from simcoder.agents.critic import Verdict
+from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import (
     Reference,
     expected_columns,
     read_user_reference,
     reference_for,
 )
-from simcoder.agents.report import write_outputs
-from simcoder.agents.spec import MODULES, AcceleratorSpec
+from simcoder.agents.report import ModuleOutcome, RunOutcome, write_outputs
+from simcoder.agents.spec import MODULES, AcceleratorSpec, ChangeError
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
 from simcoder.graph.state import ModuleState, WorkflowState, running_seconds
@@ -344,10 +344,29 @@ def make_critic(config: WorkflowConfig) -> Node:
             )
             update["status"], update["pending"] = stop or "running", (pending if not stop else [])
         if update["status"] != "running":
-            write_outputs(Path(state["run_dir"]), spec, {**state, **update}, refs, summary, rules)
+            outcome = run_outcome({**state, **update})
+            write_outputs(Path(state["run_dir"]), spec, outcome, refs, summary, rules)
         return update
 
     return critic
+
+
+def run_outcome(state: WorkflowState) -> RunOutcome:
+    """The report's view of a finished run: its status, counts, modules and last verdict."""
+    verdict = state.get("verdict") or {}
+    return RunOutcome(
+        status=state["status"],
+        executions=state.get("executions", 0),
+        model_calls=state.get("model_calls", 0),
+        modules={
+            m: ModuleOutcome(
+                rec["round"], rec["passing"], tuple(rec["history"]), rec["best"] or rec["current"]
+            )
+            for m, rec in state["modules"].items()
+        },
+        kinds=verdict.get("kinds", {}),
+        labels=verdict.get("labels", {}),
+    )
 
 
 def _after_verdict(rec: ModuleState, module: str, verdict: Verdict) -> ModuleState:

@@ -34,7 +34,8 @@ class WorkflowState(TypedDict, total=False):
     spec: dict[str, Any]  # AcceleratorSpec, serialised
     plan: list[dict[str, str]]
     references: dict[str, str]  # workload -> who vouches for its cycles
-    rules: list[dict[str, Any]]  # the changes' rules (agents/changes.Rule), as changes/*.md say
+    # the changes' rules (agents/change/rules.Rule), as changes/*.md say
+    rules: list[dict[str, Any]]
     modules: Annotated[dict[str, ModuleState], merge_modules]
     pending: list[str]  # modules to (re)write next
     model_calls: Annotated[int, operator.add]

@@ -16,12 +16,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import simcoder
 from simcoder.sandbox.runtime import pinned_numpy, python_minor
 from simcoder.sandbox.types import Job, Limits
 from simcoder.simulator.compat.config_json import config_to_json
+from simcoder.simulator.presets import PRESETS
 from simcoder.simulator.types import SimConfig
 
+# simcoder's source tree: this file is simcoder/sandbox/jobs.py there (not resolved, so that the
+# tree's links to the top-level folders stay its subfolders; no import of the package root)
+PACKAGE = Path(__file__).parent.parent
 RUNNER = ("python3", "-m", "simcoder.sandbox.runner", "job.json")
 
 
@@ -30,7 +33,7 @@ def copy_package(
 ) -> None:
     """``simcoder``'s source tree as ``dest/simcoder``: all of it, or only the ``include`` paths
     (relative to the package, files or folders), less the ``exclude`` paths and bytecode."""
-    src = Path(simcoder.__file__).parent
+    src = PACKAGE
     target = dest / "simcoder"
     skipped = {src / p for p in exclude}
 
@@ -103,8 +106,6 @@ def prepare_job(
     itself. ``random_seed``/``random_budget_s``: each candidate's random differential cases.
     ``changes``: per changed module, the columns its rules move (``moved``) and its rule
     examples; ``alternates``: a second version of a changed module, compared with the first."""
-    from simcoder.presets import PRESETS
-
     files, modules = {}, {}
     for kind, target in candidates.items():
         path, _, attr = target.rpartition(":")

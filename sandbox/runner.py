@@ -235,8 +235,8 @@ def _changed_checks(
     its second version when the job has one."""
     from simcoder.simulator.checks.changed import Example, check_changed_module
     from simcoder.simulator.checks.probes import Probe
-    from simcoder.simulator.checks.runner import REPORT_FIELDS
     from simcoder.simulator.compat.config_json import config_from_json
+    from simcoder.simulator.report import REPORT_FIELDS
     from simcoder.simulator.types import Layer
 
     if config is not None:

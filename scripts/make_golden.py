@@ -44,27 +44,9 @@ CFG_TEMPLATE, cfg_text = _CFG.CFG_TEMPLATE, _CFG.cfg_text
 _DRIVER = _load("agents/scalesim_driver.py")  # the one call of SCALE-Sim
 
 
-# SCALE-Sim's scale.cfg bandwidth and bank settings (used in USER mode only)
-SCALE_BANKS = dict(
-    bandwidth=10, ifmap_bank_bw=10, filter_bank_bw=10, ifmap_bank_num=10, filter_bank_num=10
-)
-PRESETS = {
-    "paper": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="os"),
-    "paper-ws": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="ws"),
-    "paper-is": dict(rows=32, cols=32, ifmap_kb=64, filter_kb=64, ofmap_kb=64, dataflow="is"),
-    "small-sram": dict(rows=16, cols=8, ifmap_kb=2, filter_kb=4, ofmap_kb=1, dataflow="ws"),
-    # the paper's array with a real bandwidth limit (SCALE-Sim's scale.cfg bank settings)
-    "paper-user": dict(
-        rows=32,
-        cols=32,
-        ifmap_kb=64,
-        filter_kb=64,
-        ofmap_kb=64,
-        dataflow="os",
-        mode="USER",
-        **SCALE_BANKS,
-    ),
-}
+_PRESETS = _load("simulator/compat/presets.py")  # the one table of named accelerators
+SCALE_BANKS = _PRESETS.SCALE_BANKS
+PRESETS = {name: _PRESETS.ARCHITECTURES[name] for name in _PRESETS.GOLDEN}
 
 
 def case_cfg(config: dict, run_name: str = "golden") -> str:

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from simcoder.presets import PRESETS
 from simcoder.simulator.compat import InputError
 from simcoder.simulator.compat.config import read_config
 from simcoder.simulator.compat.reports import write_reports
 from simcoder.simulator.compat.topology import read_topology
 from simcoder.simulator.engine import Modules, simulate_network
+from simcoder.simulator.presets import PRESETS
 from simcoder.simulator.types import Layer, NetworkReport, SimConfig
 from simcoder.workloads.builtin import GEMM_WORKLOADS, WORKLOADS, get_workload
 

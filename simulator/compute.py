@@ -22,9 +22,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from simcoder.simulator.fast.geometry import fold_length
 from simcoder.simulator.mapping.reference import spatio_temporal
 from simcoder.simulator.types import BandwidthMode, Dataflow, Layer, SimConfig, ValidationError
+
+
+def fold_length(df: Dataflow, rows: int, cols: int, t: int) -> int:
+    """Cycles of one fold (shared with the fast path, which imports it from here)."""
+    return t + rows + cols - 2 if df is Dataflow.OUTPUT_STATIONARY else 2 * rows + cols + t - 2
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The workflow's tools as LangChain tools, so each call is a "tool" run in the trace (inputs,
-outputs, timing, errors) under the node that made it, and so a tool-calling agent can be given
-them as they are (``model.bind_tools(ALL)``)."""
+outputs, timing, errors) under the node that made it. The graph's executor and critic nodes call
+them directly (the workflow decides what runs; no model chooses a tool), so no list of them is
+bound to a model."""
 
-from simcoder.tools.workflow_tools import ALL, judge_candidates, run_candidates
+from simcoder.tools.workflow_tools import judge_candidates, run_candidates
 
-__all__ = ["ALL", "judge_candidates", "run_candidates"]
+__all__ = ["judge_candidates", "run_candidates"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from langchain_core.tools import tool
 
-from simcoder.agents.changes import Rule
+from simcoder.agents.change.rules import Rule
 from simcoder.agents.critic import Verdict, judge
 from simcoder.agents.executor import ExecutionSummary, execute
 from simcoder.agents.references import Reference
@@ -63,6 +63,3 @@ def judge_candidates(
     the reference (workload -> {source, layers: [[layer, cycles], ...]}); otherwise blame the
     first failing module in pipeline order, with concrete feedback."""
     return judge(summary, generated, references, rules or [], oracle or [])
-
-
-ALL = [run_candidates, judge_candidates]

@@ -197,7 +197,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from simcoder.graph.run import generate
 
     if args.list_components:
-        from simcoder.agents.changes import component_listing
+        from simcoder.agents.change.components import component_listing
 
         print(component_listing())
         return 0

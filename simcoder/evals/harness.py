@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from simcoder.agents.changes import Rule
+from simcoder.agents.change.rules import Rule
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import TIERS, Task, cases_json, expected, hand_expected
@@ -177,7 +177,8 @@ def prepare_eval_job(
     directory: Path, task: Task, candidate: Path, limits: Limits, full: bool
 ) -> Job:
     """The candidate, the task's cases and a package without the answer: the simulator core
-    minus the target module's folder and the fast path (which fuses all three modules), the
+    minus the target module's folder, the fast path (which fuses all three modules) and the
+    known changes (``simulator/components``: the answers of the tasks beyond SCALE-Sim), the
     sandbox runner and this runner. ``full`` (the oracle) keeps everything."""
     return build_job(
         directory,
@@ -191,9 +192,10 @@ def prepare_eval_job(
             "sandbox",
             "evals/__init__.py",
             "evals/sandbox_runner.py",
-            *(["evals/variants.py"] if full else []),
         ],
-        exclude=[] if full else [f"simulator/{task.module}", "simulator/fast"],
+        exclude=[]
+        if full
+        else [f"simulator/{task.module}", "simulator/fast", "simulator/components"],
     )
 
 

@@ -19,6 +19,7 @@ from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure, UserError
 from simcoder.simulator.registry import REFERENCE, load_module
+from simcoder.simulator.report import REPORT_FIELDS
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -30,7 +31,7 @@ from simcoder.simulator.types import (
 )
 
 DATAFLOWS = {"os": "output-stationary", "ws": "weight-stationary", "is": "input-stationary"}
-VARIANTS = "simcoder.evals.variants"
+VARIANTS = "simcoder.simulator.components"
 
 CONV = (
     Layer("conv_small", 7, 5, 5, 1, 4, 12, 3),  # the stride leaves partial windows
@@ -48,9 +49,9 @@ ARRAYS = ((4, 4), (5, 7), (8, 8))
 CALC_SRAMS = ((64, 64, 64), (1, 1, 1), (2, 4, 1))
 # USER mode: (ofmap DRAM words/cycle, ifmap bank words/cycle, filter bank words/cycle)
 USER_BANDWIDTHS = ((1, 2, 4), (10, 10, 10))
-REPORT_FIELDS = tuple(f.name for f in dataclasses.fields(LayerReport) if f.name != "layer")
 # the tiers of the suite: SCALE-Sim itself; a variant told by its rule; the same variant told only
-# by the user's one-sentence description of it (agents/changes.py), the rule left to the coder
+# by the user's one-sentence description of it (agents/change/components.py), the rule left to
+# the coder
 TIERS = {"scalesim": "SCALE-Sim", "rule": "with rule", "words": "from words"}
 WORDS_SUFFIX = "-words"
 
@@ -126,7 +127,8 @@ class Task:
     properties: str = ""  # the invariants run in the sandbox; default: the module's own
     extra_layers: tuple[Layer, ...] = field(default=())
     tier: str | None = None  # a variant's: "rule" (told the rule) | "words" (told the sentence)
-    component: str | None = None  # the variant's known change, in agents/changes.py COMPONENTS
+    # the variant's known change, in agents/change/components.py COMPONENTS
+    component: str | None = None
 
     @property
     def checks(self) -> str:
@@ -146,10 +148,11 @@ class Task:
     @property
     def words(self) -> str | None:
         """The user's one-sentence description of the variant: its component's ``words`` in
-        agents/changes.py with the parameters at their defaults (which are the reference's)."""
+        agents/change/components.py with the parameters at their defaults (which are the
+        reference's)."""
         if self.component is None:
             return None
-        from simcoder.agents.changes import COMPONENTS  # lazy: pydantic and yaml, ~0.4 s
+        from simcoder.agents.change.components import COMPONENTS  # lazy: pydantic and yaml, ~0.4 s
 
         c = COMPONENTS[self.component]
         return c.words.format(**{p.name: p.default for p in c.params})

@@ -148,7 +148,7 @@ def check_changed_module(
 
 def version_diffs(kind: str, probe: Probe, got: LayerReport, other: Modules) -> list[Violation]:
     """Where the second version's report differs from the first's on ``probe``."""
-    from simcoder.simulator.checks.runner import REPORT_FIELDS
+    from simcoder.simulator.report import REPORT_FIELDS
 
     try:
         theirs = simulate_layer(probe.layer, probe.config, other)

@@ -2,7 +2,7 @@
 
 The critic uses them when a user's accelerator differs from SCALE-Sim and no golden reference
 exists. Each holds on the SCALE-Sim-exact reference over the full probe grid and on the eval's
-variant accelerators (``simcoder.evals.variants``; the storage ones in CALC mode), and each
+variant accelerators (``simcoder.simulator.components``; the storage ones in CALC mode), and each
 catches a deliberately broken simulator (the witnesses in ``tests/simulator/test_invariants.py``).
 A probe costs at most seven simulate calls: the probe, a repeat, a renamed copy, doubled SRAMs,
 doubled bandwidths (USER mode), another array, doubled filters; the reference runs only where

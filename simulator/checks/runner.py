@@ -14,7 +14,6 @@ import dataclasses
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import fields
 from typing import Any
 
 from simcoder.simulator.checks.compare import FieldDiff, diff_fields
@@ -29,9 +28,9 @@ from simcoder.simulator.checks.violations import Violation
 from simcoder.simulator.contracts import Mapping, Schedule, StorageReport
 from simcoder.simulator.engine import Modules, assembled_report
 from simcoder.simulator.equality import same_number
+from simcoder.simulator.report import REPORT_FIELDS
 from simcoder.simulator.types import LayerReport, SimConfig
 
-REPORT_FIELDS = [f.name for f in fields(LayerReport) if f.name != "layer"]
 DIFFS_PER_CASE = 4  # field differences quoted per failing case
 VIOLATIONS_PER_SOURCE = 12  # failing cases kept per kind of probe (the rest only counted)
 DEFAULT_RANDOM_BUDGET_S = 3.0

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simcoder.simulator.compute import ComputeSummary
+from simcoder.simulator.compute import ComputeSummary, fold_length
 from simcoder.simulator.contracts import DramAccess, StorageReport
-from simcoder.simulator.engine import layer_report
 from simcoder.simulator.errors import ScaleSimFailure
 from simcoder.simulator.fast.compiled import kernels
-from simcoder.simulator.fast.geometry import H, W, fold_length, placements
+from simcoder.simulator.fast.geometry import H, W, placements
 from simcoder.simulator.interconnect.fetch_order import fetch_orders
 from simcoder.simulator.mapping.reference import (
     FILTER_OFFSET,
@@ -20,6 +19,7 @@ from simcoder.simulator.mapping.reference import (
     folds,
     spatio_temporal,
 )
+from simcoder.simulator.report import layer_report
 from simcoder.simulator.storage.read_buffer import (
     SETS_PER_HALF,
     EpochWalk,

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from simcoder.simulator.compute import fold_length
 from simcoder.simulator.mapping.reference import folds, spatio_temporal
 from simcoder.simulator.types import ArrayConfig, Dataflow, Layer
 
 # columns of a placement row
 START, H, W, BASE, SKEWED, MATRIX, X0, XI, XJ, Y0, YI, YJ = range(12)
 MATRIX_A, MATRIX_B, MATRIX_O = 0, 1, 2
-
-
-def fold_length(df: Dataflow, rows: int, cols: int, t: int) -> int:
-    return t + rows + cols - 2 if df is Dataflow.OUTPUT_STATIONARY else 2 * rows + cols + t - 2
 
 
 def placements(layer: Layer, array: ArrayConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

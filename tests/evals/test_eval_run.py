@@ -226,7 +226,7 @@ def test_the_package_and_the_examples_leave_the_answer_out(tmp_path: Path) -> No
     sim_dir = tmp_path / "job" / "pkg" / "simcoder" / "simulator"
     assert (sim_dir / "mapping" / "reference.py").is_file()
     assert not (sim_dir / "storage").exists() and not (sim_dir / "fast").exists()
-    assert not (tmp_path / "job" / "pkg" / "simcoder" / "evals" / "variants.py").exists()
+    assert not (sim_dir / "components").exists()
     prepare_eval_job(tmp_path / "oracle", task, stub, Limits(), full=True)
     assert (
         tmp_path / "oracle" / "pkg" / "simcoder" / "simulator" / "storage" / "reference.py"

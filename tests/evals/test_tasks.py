@@ -220,7 +220,7 @@ def _prompt(task: Task, strategy: str) -> str:
 
 def _rule_texts() -> dict[str, str]:
     """The rules the words tier must not show: the task suite's and the known components'."""
-    from simcoder.agents.changes import COMPONENTS
+    from simcoder.agents.change.components import COMPONENTS
 
     out = {name: getattr(suite, name) for name in RULES}
     for name, c in COMPONENTS.items():
@@ -245,11 +245,11 @@ def test_the_rule_phrases_are_the_rule_tiers() -> None:
 
 @pytest.mark.parametrize("strategy", ["zero-shot", "icl", "cot", "icl+cot"])
 def test_a_words_prompt_has_the_sentence_and_no_rule(strategy: str) -> None:
-    """What a words task's coder is told: the user's sentence from agents/changes.py, and no
-    phrase of any rule (the with-rule tier's constants, the known components' rules). Any run of
-    five words of a rule that shows in the prompt must come from the sentence or from the text
-    every task of the module shares (the system prompt, the contract, the module's SPEC.md)."""
-    from simcoder.agents.changes import COMPONENTS
+    """What a words task's coder is told: the user's sentence from agents/change/components.py,
+    and no phrase of any rule (the with-rule tier's constants, the known components' rules). Any
+    run of five words of a rule that shows in the prompt must come from the sentence or from the
+    text every task of the module shares (the system prompt, the contract, the module's SPEC.md)."""
+    from simcoder.agents.change.components import COMPONENTS
     from simcoder.agents.prompts import contract, module_spec
 
     rules = _rule_texts()
@@ -274,7 +274,7 @@ def test_a_words_prompt_has_the_sentence_and_no_rule(strategy: str) -> None:
 def test_words_twins_are_graded_as_their_rule_twins() -> None:
     """Same reference, cases, hand-worked numbers, ignored columns and invariants: only the
     prompt differs. The sentence's parameters are the reference's."""
-    from simcoder.agents.changes import COMPONENTS
+    from simcoder.agents.change.components import COMPONENTS
 
     storage = [w for w in WORDS if w.module == "storage"]
     for w in WORDS:

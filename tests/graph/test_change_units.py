@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simcoder.agents.change_evidence import (
+from simcoder.agents.change.components import COMPONENTS
+from simcoder.agents.change.evidence import (
     DIFFERENTIAL,
     EXAMPLES,
     INVARIANTS,
@@ -18,18 +19,11 @@ from simcoder.agents.change_evidence import (
     label,
     user_numbers,
 )
-from simcoder.agents.changes import (
-    COMPONENTS,
-    ChangeError,
-    Rule,
-    component_examples,
-    expand_columns,
-    parse_rule,
-    write_rules,
-)
-from simcoder.agents.planning import plan_rules, sentences
+from simcoder.agents.change.examples import component_examples
+from simcoder.agents.change.planning import plan_rules, sentences
+from simcoder.agents.change.rules import Rule, parse_rule, write_rules
 from simcoder.agents.references import reference_for
-from simcoder.agents.spec import SpecError, paper_spec, read_spec
+from simcoder.agents.spec import ChangeError, SpecError, expand_columns, paper_spec, read_spec
 from simcoder.simulator.engine import Modules, simulate_layer
 from tests.conftest import run_simcoder
 
@@ -220,7 +214,7 @@ def test_component_examples_tell_the_change_from_scalesim() -> None:
 def test_a_reviewed_rule_is_checked_and_its_component_examples_follow_its_parameters(
     tmp_path: Path,
 ) -> None:
-    from simcoder.agents.planning import reviewed
+    from simcoder.agents.change.planning import reviewed
 
     spec = paper_spec("t", changes=[{"text": "x", "component": "hop_latency"}])
     (rule,), _ = plan_rules(spec, lambda m: None, None)

@@ -13,8 +13,8 @@ import yaml
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from simcoder.agents.changes import ChangeError, parse_rule, read_rules
-from simcoder.agents.spec import paper_spec, read_spec
+from simcoder.agents.change.rules import parse_rule, read_rules
+from simcoder.agents.spec import ChangeError, paper_spec, read_spec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, resume
 from tests.loopback import completion, openai_server
@@ -38,7 +38,7 @@ def storage(base: str, body: str) -> str:
     )
 
 
-VARIANT = "from simcoder.evals.variants import DrainWidthStorage"
+VARIANT = "from simcoder.simulator.components import DrainWidthStorage"
 DRAIN2 = storage(VARIANT, "    width = 2\n\n")
 DRAIN3 = storage(VARIANT, "    width = 3\n\n")
 PLAIN = storage("from simcoder.simulator.storage.reference import ReferenceStorage", "")
@@ -299,7 +299,7 @@ def test_words_to_rule_to_module_over_a_loopback_openai_server(tmp_path: Path) -
 
 
 def test_a_two_module_change_is_split_into_one_rule_per_module(tmp_path: Path) -> None:
-    from simcoder.agents.planning import plan_rules
+    from simcoder.agents.change.planning import plan_rules
 
     hop = {
         "module": "interconnect",
@@ -319,7 +319,7 @@ def test_a_two_module_change_is_split_into_one_rule_per_module(tmp_path: Path) -
 
 
 def test_a_planner_answer_that_does_not_validate_is_asked_again() -> None:
-    from simcoder.agents.planning import plan_rules
+    from simcoder.agents.change.planning import plan_rules
 
     bad = {"parts": [{**DRAFT["parts"][0], "examples": EXAMPLES[:1]}]}  # one example only
     model = scripted(_json(bad), _json(DRAFT))

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from simcoder.agents.critic_study import (
+from simcoder.agents.spec import MODULES, read_spec
+from simcoder.evals.critic_study import (
     Case,
     Outcome,
     load_suite,
@@ -22,7 +23,6 @@ from simcoder.agents.critic_study import (
     run_study,
     score,
 )
-from simcoder.agents.spec import MODULES, read_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"

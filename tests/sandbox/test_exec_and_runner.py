@@ -124,7 +124,7 @@ def test_the_job_package_is_the_whole_tree_and_the_config_travels(tmp_path: Path
     spec = json.loads((job.directory / "job.json").read_text())
     assert config_from_json(spec["config"]) == config
     default = prepare_job(tmp_path / "default", {}, checks=False)
-    from simcoder.presets import PRESETS
+    from simcoder.simulator.presets import PRESETS
 
     doc = json.loads((default.directory / "job.json").read_text())["config"]
     assert config_from_json(doc) == PRESETS["paper"]

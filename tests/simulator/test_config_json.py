@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from simcoder.presets import PRESETS
 from simcoder.simulator.compat.config_json import config_from_json, config_to_json, spec_config
+from simcoder.simulator.presets import PRESETS
 from simcoder.simulator.types import BandwidthMode, Dataflow, MemoryConfig, SimConfig
 
 

@@ -21,16 +21,16 @@ from typing import Any
 
 import pytest
 
-from simcoder.evals.variants import (
+from simcoder.simulator.checks import invariants
+from simcoder.simulator.checks.invariants import INVARIANTS, Invariant, Simulate, check_invariants
+from simcoder.simulator.checks.probes import Probe, probe_grid
+from simcoder.simulator.components import (
     DrainWidthStorage,
     ExactOfmapMapping,
     ExactWritesInterconnect,
     HopLatencyInterconnect,
     SingleBufferStorage,
 )
-from simcoder.simulator.checks import invariants
-from simcoder.simulator.checks.invariants import INVARIANTS, Invariant, Simulate, check_invariants
-from simcoder.simulator.checks.probes import Probe, probe_grid
 from simcoder.simulator.contracts import Mapping, Schedule, StorageReport
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.fast.engine import fast_simulate_layer

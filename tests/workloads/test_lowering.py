@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simcoder.presets import PRESETS
 from simcoder.simulator.engine import simulate_network
+from simcoder.simulator.presets import PRESETS
 from simcoder.simulator.types import Layer
 from simcoder.workloads.imports import topology_text
 from simcoder.workloads.imports.lowering import (

@@ -13,22 +13,21 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from simcoder.agents.changes import (
+from simcoder.agents.change.components import component_of
+from simcoder.agents.change.examples import component_examples, distinguishing, example_config
+from simcoder.agents.change.rules import Rule
+from simcoder.agents.spec import (
     COLUMNS_HELP,
-    GROUPS,
+    MODULES,
+    AcceleratorSpec,
     Change,
     ChangeError,
-    Rule,
     RuleExample,
-    component_examples,
-    component_of,
-    distinguishing,
-    example_config,
     expand_columns,
 )
-from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.simulator.errors import UserError
 from simcoder.simulator.registry import ModuleKind
+from simcoder.simulator.report import GROUPS
 
 REASKS = 2
 SPEC_FIELDS = tuple(f for f in AcceleratorSpec.model_fields if f not in ("changes", "name"))

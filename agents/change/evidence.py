@@ -8,10 +8,12 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from simcoder.agents.changes import Rule, example_config
-from simcoder.agents.references import ALL_COLUMNS, Reference
+from simcoder.agents.change.examples import example_config
+from simcoder.agents.change.rules import Rule
+from simcoder.agents.references import Reference
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.simulator.compat.config_json import config_to_json
+from simcoder.simulator.report import ALL_COLUMNS
 
 UNCHANGED = "unchanged columns"
 EXAMPLES = "rule examples"
@@ -172,6 +174,3 @@ def label(kinds: Sequence[str], rules: Sequence[Rule], module: str, oracle: bool
             + " — not verified against numbers you trust"
         )
     return "accepted on invariants alone — not verified"
-
-
-ALL_REPORT_COLUMNS = ALL_COLUMNS

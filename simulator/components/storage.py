@@ -1,87 +1,15 @@
-"""References of the tasks that go beyond SCALE-Sim 3.0.0. Each is a small, stated change to the
-SCALE-Sim-exact reference; tests/evals check each against numbers worked out by hand in
-docs/eval.md. These files never travel into a candidate's sandbox (a task would hand over its
-own answer); only the ``oracle`` baseline runs them there."""
+"""Known storage changes (CALC mode): a single-buffered ofmap SRAM, another drain width."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import numpy as np
 
-from simcoder.simulator.contracts import DemandStream, Mapping, Schedule, StorageReport
-from simcoder.simulator.interconnect.reference import ReferenceInterconnect, compute_fold_length
-from simcoder.simulator.mapping.reference import ReferenceMapping
+from simcoder.simulator.contracts import Schedule, StorageReport
 from simcoder.simulator.storage.reference import calc_report
 from simcoder.simulator.storage.write_buffer import WriteBufferResult, simulate_write_buffer
-from simcoder.simulator.types import ArrayConfig, BandwidthMode, Dataflow, Layer, MemoryConfig
-
-
-def exact_ofmap_layer(layer: Layer) -> Layer:
-    """The layer trimmed to the ifmap rows and columns a window really covers, so that
-    SCALE-Sim's ``ceil((H - R + s) / s)`` gives the exact ``floor((H - R) / s) + 1``."""
-    e = (layer.ifmap_h - layer.filter_h) // layer.stride + 1
-    f = (layer.ifmap_w - layer.filter_w) // layer.stride + 1
-    return dataclasses.replace(
-        layer,
-        ifmap_h=(e - 1) * layer.stride + layer.filter_h,
-        ifmap_w=(f - 1) * layer.stride + layer.filter_w,
-    )
-
-
-class ExactOfmapMapping:
-    """Mapping with the exact ofmap size ``floor((H - R) / s) + 1`` (SCALE-Sim's is one too
-    large when the stride does not divide ``H - R``); everything else as SCALE-Sim."""
-
-    def map(self, layer: Layer, array: ArrayConfig) -> Mapping:
-        return ReferenceMapping().map(exact_ofmap_layer(layer), array)
-
-
-class HopLatencyInterconnect:
-    """Every PE-to-PE hop takes ``hops`` cycles instead of one: each fold grows by
-    ``X = (hops - 1) * (R + C - 2)`` cycles (longer fill and drain). Within a fold, read requests
-    keep their cycle relative to the fold's start and ofmap writes come ``X`` cycles later; the
-    utilization's fold length grows by ``X`` too. Counts are SCALE-Sim's."""
-
-    hops = 2
-
-    def schedule(self, mapping: Mapping) -> Schedule:
-        s = ReferenceInterconnect().schedule(mapping)
-        rows, cols = mapping.array.rows, mapping.array.cols
-        extra = (self.hops - 1) * (rows + cols - 2)
-        length = s.fold_cycles[0]
-
-        def shift(stream: DemandStream, own: int) -> DemandStream:
-            fold = stream.cycles // length
-            return DemandStream(stream.cycles + (fold + own) * extra, stream.addresses)
-
-        compute_length = compute_fold_length(mapping) + extra
-        util = [
-            f.rows_used * f.cols_used * mapping.t / (rows * cols * compute_length)
-            for f in mapping.folds
-        ]
-        return dataclasses.replace(
-            s,
-            fold_cycles=(length + extra,) * len(mapping.folds),
-            compute_utilization=sum(util) / len(util),
-            ifmap=shift(s.ifmap, 0),
-            filter=shift(s.filter, 0),
-            ofmap=shift(s.ofmap, 1),
-        )
-
-
-class ExactWritesInterconnect:
-    """SRAM OFMAP Writes = the ofmap words the array really writes (for OS, without the
-    ``R + C`` per fold SCALE-Sim 3.0.0 adds); everything else as SCALE-Sim."""
-
-    def schedule(self, mapping: Mapping) -> Schedule:
-        s = ReferenceInterconnect().schedule(mapping)
-        written = sum(f.rows_used * f.cols_used for f in mapping.folds)
-        if mapping.array.dataflow is not Dataflow.OUTPUT_STATIONARY:
-            return s
-        return dataclasses.replace(s, ofmap_sram_writes=written)
-
+from simcoder.simulator.types import BandwidthMode, MemoryConfig
 
 WriteBuffer = Callable[[np.ndarray, np.ndarray, int, int, int], WriteBufferResult]
 
@@ -171,10 +99,4 @@ class DrainWidthStorage:
         return calc_storage(schedule, memory, simulate_write_buffer, self.width)
 
 
-__all__ = [
-    "DrainWidthStorage",
-    "ExactOfmapMapping",
-    "ExactWritesInterconnect",
-    "HopLatencyInterconnect",
-    "SingleBufferStorage",
-]
+__all__ = ["DrainWidthStorage", "SingleBufferStorage", "calc_storage", "single_buffer"]
