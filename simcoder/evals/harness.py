@@ -25,6 +25,7 @@ from simcoder.agents.changes import Rule
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import TIERS, Task, cases_json, expected, hand_expected
+from simcoder.sandbox.job_spec import JobSpec
 from simcoder.sandbox.jobs import build_job
 from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits, SandboxUnavailable
 from simcoder.simulator.equality import same_number
@@ -162,15 +163,15 @@ def coder_for(choice: ModelChoice, strategy: str, task: Task) -> Coder:
     return LLMCoder(choice.model, strategy, endpoint=choice.endpoint)
 
 
-def eval_spec(task: Task, candidate: str = "candidate/module.py:Module") -> dict[str, Any]:
+def eval_spec(task: Task, candidate: str = "candidate/module.py:Module") -> JobSpec:
     """The job spec of a sample (the sandbox runner's, with the eval's case checks): one
     candidate, no module checks, the task's cases and the invariants to check on each."""
-    return {
-        "modules": {task.module: candidate},
-        "checks": False,
-        "cases": cases_json(task),
-        "properties": task.checks,
-    }
+    return JobSpec(
+        modules={task.module: candidate},
+        checks=False,
+        cases=cases_json(task),
+        properties=task.checks,
+    )
 
 
 def prepare_eval_job(
