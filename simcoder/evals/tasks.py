@@ -19,7 +19,7 @@ from simcoder.sandbox.job_spec import CaseSpec, LayerDoc
 from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure, UserError
-from simcoder.simulator.registry import REFERENCE, load_module
+from simcoder.simulator.registry import REFERENCE
 from simcoder.simulator.types import (
     ArrayConfig,
     BandwidthMode,
@@ -588,9 +588,7 @@ def expected(task_id: str) -> dict[str, dict[str, float]]:
     task = BY_ID[task_id]
     if task.tier == "words":  # graded exactly as its rule twin
         return expected(rule_twin(task).id)
-    modules = dataclasses.replace(
-        Modules.load(), **{task.module: load_module(task.module, task.reference)}
-    )
+    modules = Modules.load(**{task.module: task.reference})  # the others: the reference
     out = {}
     for case in task.cases():
         try:
