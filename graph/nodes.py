@@ -17,6 +17,7 @@ from simcoder.agents.changes import RULES_DIR, ChangeError, Rule, read_rules, wr
 from simcoder.agents.coders import LibraryCoder, LLMCoder
 from simcoder.agents.critic import Verdict
 from simcoder.agents.executor import ExecutionSummary
+from simcoder.agents.models import ChatModel
 from simcoder.agents.planning import (
     PlannerError,
     check_expected,
@@ -221,7 +222,7 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
     return coder
 
 
-def _writer(config: WorkflowConfig, model: object) -> LibraryCoder | LLMCoder:
+def _writer(config: WorkflowConfig, model: ChatModel | None) -> LibraryCoder | LLMCoder:
     if model is None:
         return LibraryCoder()
     return LLMCoder(model, config.strategy, endpoint=config.endpoint)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from simcoder.agents.changes import Rule
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
+from simcoder.agents.models import ChatModel
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import TIERS, Task, cases_json, expected, hand_expected
 from simcoder.sandbox.job_spec import JobSpec
@@ -79,7 +80,7 @@ def _unreachable(exc: BaseException) -> bool:
 class ModelChoice:
     label: str  # as given on the command line
     kind: str  # library | oracle | llm
-    model: Any = None  # the chat model (llm)
+    model: ChatModel | None = None  # the chat model (llm)
     endpoint: str | None = None
 
     @property
@@ -88,7 +89,7 @@ class ModelChoice:
 
 
 def parse_models(
-    text: str, make_model: Callable[[str], tuple[Any, str | None]]
+    text: str, make_model: Callable[[str], tuple[ChatModel, str | None]]
 ) -> list[ModelChoice]:
     """``library``, ``oracle`` or a chat model: ``make_model`` turns the item into (model,
     endpoint)."""
@@ -160,6 +161,7 @@ def coder_for(choice: ModelChoice, strategy: str, task: Task) -> Coder:
         return LibraryCoder(exclude=frozenset({task.module}))
     if choice.kind == "oracle":
         return OracleCoder(task)
+    assert choice.model is not None  # parse_models gives every llm choice its model
     return LLMCoder(choice.model, strategy, endpoint=choice.endpoint)
 
 
