@@ -37,7 +37,7 @@ from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
 from simcoder.graph.state import ModuleState, WorkflowState, running_seconds
-from simcoder.tools import judge_candidates, run_candidates
+from simcoder.tools import JudgeRequest, RunRequest, judge_in_trace, run_in_trace
 
 
 class Node(Protocol):
@@ -279,26 +279,26 @@ def make_executor(config: WorkflowConfig) -> Node:
         rules = rules_of(state)
         expected = expected_columns(_references(config, spec, rules))
         changed = {r.module for r in rules}
-        alternates = {
-            m: r["alternate"]
+        alternates: dict[str, str] = {
+            m: alt
             for m, r in state["modules"].items()
-            if m in changed and r.get("alternate") and config.versions == 2
+            if m in changed and (alt := r.get("alternate")) and config.versions == 2
         }
-        summary: ExecutionSummary = run_candidates.invoke(  # a tool run in the trace
-            {
-                "run_dir": state["run_dir"],
-                "number": number,
-                "spec": spec,
-                "candidates": candidates,
-                "sandbox": config.sandbox,
-                "timeout_s": config.sandbox_timeout_s,
-                "memory_mb": config.sandbox_memory_mb,
-                "expected": expected,
-                "random_seed": config.random_seed + number - 1,
-                "random_budget_s": config.random_budget_s,
-                "changes": job_changes(spec, rules) or None,
-                "alternates": alternates or None,
-            }
+        summary = run_in_trace(
+            RunRequest(
+                run_dir=state["run_dir"],
+                number=number,
+                spec=spec,
+                candidates=candidates,
+                sandbox=config.sandbox,
+                timeout_s=config.sandbox_timeout_s,
+                memory_mb=config.sandbox_memory_mb,
+                expected=expected,
+                random_seed=config.random_seed + number - 1,
+                random_budget_s=config.random_budget_s,
+                changes=job_changes(spec, rules) or None,
+                alternates=alternates or None,
+            )
         )
         return {"executions": number, "last_execution": summary.to_state()}
 
@@ -312,18 +312,18 @@ def make_critic(config: WorkflowConfig) -> Node:
         rules = rules_of(state)
         refs = _references(config, spec, rules)
         summary = ExecutionSummary.from_state(state["last_execution"])
-        verdict: Verdict = judge_candidates.invoke(  # a tool run in the trace
-            {
-                "summary": summary,
-                "generated": list(spec.modules),
-                "references": refs,
-                "rules": rules,
-                "oracle": [
+        verdict = judge_in_trace(
+            JudgeRequest(
+                summary=summary,
+                generated=list(spec.modules),
+                references=refs,
+                rules=rules,
+                oracle=[
                     m
                     for m, r in state["modules"].items()
                     if any("(library)" in h for h in r["history"])
                 ],
-            }
+            )
         )
         modules = {m: _after_verdict(rec, m, verdict) for m, rec in state["modules"].items()}
         update: WorkflowState = {"modules": modules, "verdict": verdict.to_state()}
