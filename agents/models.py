@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, TypedDict, runtime_checkable
 
 from simcoder.simulator.errors import UserError
 
@@ -87,8 +87,16 @@ def make_model(
 MODELS_FILE = "models.json"  # the command line's model choices: resume asks the same models
 
 
+class ModelsChoice(TypedDict):
+    """``--model``, ``--model-for`` and ``--base-url`` as given (``models.json``)."""
+
+    model: str | None
+    model_for: list[str]
+    base_url: str | None
+
+
 def configure_models(
-    choice: dict[str, Any], run_dir: Path
+    choice: ModelsChoice, run_dir: Path
 ) -> tuple[ChatModel | None, dict[str, ChatModel], dict[str, ChatModel]]:
     """``--model``, ``--model-for`` and ``--base-url`` -> (model for every module, per-module
     models, per-module models of the second version: ``--model-for storage=A,B``); saved in the

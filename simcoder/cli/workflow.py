@@ -8,9 +8,12 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simcoder.simulator.errors import SimcoderError, UserError
+
+if TYPE_CHECKING:
+    from simcoder.agents.models import ModelsChoice
 
 
 class EndpointFailed(SimcoderError):
@@ -63,7 +66,11 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
                 {**spec.model_dump(exclude_unset=True), "workloads": args.workload}
             )
         )
-    choice = {"model": args.model, "model_for": args.model_for or [], "base_url": args.base_url}
+    choice: ModelsChoice = {
+        "model": args.model,
+        "model_for": args.model_for or [],
+        "base_url": args.base_url,
+    }
     model, models, alternates = configure_models(choice, run_dir)
     return _validated(
         lambda: WorkflowConfig(
@@ -223,7 +230,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     saved = run_dir / MODELS_FILE
     before = json.loads(saved.read_text()) if saved.exists() else {}
-    choice = {  # what resume is given overrides what generate was given
+    choice: ModelsChoice = {  # what resume is given overrides what generate was given
         "model": args.model or before.get("model"),
         "model_for": args.model_for or before.get("model_for", []),
         "base_url": args.base_url or before.get("base_url"),
