@@ -36,7 +36,7 @@ from simcoder.agents.report import write_outputs
 from simcoder.agents.spec import MODULES, AcceleratorSpec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
-from simcoder.graph.state import ModuleState, WorkflowState, running_seconds
+from simcoder.graph.state import ApprovalRequest, ModuleState, WorkflowState, running_seconds
 from simcoder.tools import JudgeRequest, RunRequest, judge_in_trace, run_in_trace
 
 
@@ -135,14 +135,13 @@ def make_review(config: WorkflowConfig) -> Node:
         if not config.approve or not state.get("rules"):
             return {}
         run_dir = Path(state["run_dir"])
-        decision = interrupt(
-            {
-                "stage": "plan",
-                "rules": [f"changes/{r.filename}" for r in rules_of(state)],
-                "question": f"read and edit the rules in {run_dir / RULES_DIR}, then approve "
-                "writing the modules",
-            }
-        )
+        request: ApprovalRequest = {
+            "stage": "plan",
+            "rules": [f"changes/{r.filename}" for r in rules_of(state)],
+            "question": f"read and edit the rules in {run_dir / RULES_DIR}, then approve "
+            "writing the modules",
+        }
+        decision = interrupt(request)
         if not (isinstance(decision, dict) and decision.get("approve")):
             reason = decision.get("reason", "") if isinstance(decision, dict) else ""
             return {
@@ -262,13 +261,12 @@ def make_executor(config: WorkflowConfig) -> Node:
         candidates = {m: r["current"] for m, r in state["modules"].items() if r["current"]}
         number = state.get("executions", 0) + 1
         if config.approve:
-            decision = interrupt(
-                {
-                    "execution": number,
-                    "candidates": candidates,
-                    "question": f"run these modules in the {config.sandbox} sandbox?",
-                }
-            )
+            request: ApprovalRequest = {
+                "execution": number,
+                "candidates": candidates,
+                "question": f"run these modules in the {config.sandbox} sandbox?",
+            }
+            decision = interrupt(request)
             if not (isinstance(decision, dict) and decision.get("approve")):
                 reason = decision.get("reason", "") if isinstance(decision, dict) else ""
                 return {
