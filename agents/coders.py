@@ -12,13 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from simcoder.agents.prompts import CLASS_NAME, contract, module_spec, render
 from simcoder.simulator.registry import METHOD, REFERENCE
 
 if TYPE_CHECKING:
     from simcoder.agents.change.rules import Rule
+    from simcoder.agents.models import ChatModel
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class LLMCoder:
 
     def __init__(
         self,
-        model: Any,
+        model: ChatModel,
         strategy: str = "zero-shot",
         max_reasks: int = 2,
         endpoint: str | None = None,
@@ -277,7 +278,7 @@ class LLMCoder:
         return Attempt(module, number, path, status, calls, "", False, *tokens)
 
 
-def _model_name(model: Any) -> str:
+def _model_name(model: ChatModel) -> str:
     for attr in ("model_name", "model"):
         value = getattr(model, attr, None)
         if isinstance(value, str):

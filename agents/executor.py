@@ -8,13 +8,14 @@ form, converted only by :meth:`ExecutionSummary.to_state` and :meth:`ExecutionSu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from simcoder.agents.spec import AcceleratorSpec
+from simcoder.sandbox.job_spec import ExpectedLayer
 from simcoder.sandbox.jobs import prepare_job
 from simcoder.sandbox.registry import get_sandbox
 from simcoder.sandbox.result import EvidenceDoc, ModuleDoc, WorkloadDoc
@@ -159,11 +160,11 @@ def execute(
     candidates: dict[str, str],
     sandbox: str,
     limits: Limits,
-    expected: dict[str, list[Any]] | None = None,
+    expected: Mapping[str, Sequence[ExpectedLayer]] | None = None,
     random_seed: int = 0,
     random_budget_s: float = 0.0,
     random_max_cases: int | None = None,
-    changes: dict[str, dict[str, Any]] | None = None,
+    changes: Mapping[str, Mapping[str, object]] | None = None,
     alternates: dict[str, str] | None = None,
 ) -> ExecutionSummary:
     """Run once; returns the short summary (the full ExecResult is in executions/<n>/).

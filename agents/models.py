@@ -5,10 +5,35 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Protocol, TypedDict, runtime_checkable
 
 from simcoder.simulator.errors import UserError
+
+
+class Reply(Protocol):
+    """What a chat model answers: a message whose ``content`` the agents read as text (a
+    LangChain ``AIMessage``; ``usage_metadata`` is read where present)."""
+
+    @property
+    def content(self) -> object: ...
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """The chat-model seam: the one method the planner and the coders call.
+
+    A Protocol rather than LangChain's ``BaseChatModel``: every ``BaseChatModel`` conforms
+    (its ``invoke`` takes these messages, with optional extras, and returns an ``AIMessage``),
+    and so does a scripted test model that is not a LangChain class. Runtime-checkable, so the
+    pydantic ``WorkflowConfig`` can hold one and check it has ``invoke``."""
+
+    def invoke(self, input: Sequence[tuple[str, str]], /) -> Reply: ...
+
+
+# a module's coder model (None: the library coder)
+ModelFor = Callable[[str], ChatModel | None]
 
 PROVIDERS = {  # provider -> default base URL of its OpenAI-compatible endpoint
     "openai": None,
@@ -29,7 +54,7 @@ def make_model(
     max_retries: int = 3,
     timeout_s: float = 120,
     cache: bool | None = None,
-) -> Any:
+) -> ChatModel:
     """``PROVIDER:MODEL`` -> a LangChain chat model talking to an OpenAI-compatible endpoint."""
     provider, sep, name = spec.partition(":")
     if not sep or provider not in PROVIDERS or not name:
@@ -62,14 +87,23 @@ def make_model(
 MODELS_FILE = "models.json"  # the command line's model choices: resume asks the same models
 
 
+class ModelsChoice(TypedDict):
+    """``--model``, ``--model-for`` and ``--base-url`` as given (``models.json``)."""
+
+    model: str | None
+    model_for: list[str]
+    base_url: str | None
+
+
 def configure_models(
-    choice: dict[str, Any], run_dir: Path
-) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    choice: ModelsChoice, run_dir: Path
+) -> tuple[ChatModel | None, dict[str, ChatModel], dict[str, ChatModel]]:
     """``--model``, ``--model-for`` and ``--base-url`` -> (model for every module, per-module
     models, per-module models of the second version: ``--model-for storage=A,B``); saved in the
     run directory (names and URLs only, never a key) for ``resume``."""
     model = make_model(choice["model"], choice["base_url"]) if choice["model"] else None
-    models, alternates = {}, {}
+    models: dict[str, ChatModel] = {}
+    alternates: dict[str, ChatModel] = {}
     for item in choice["model_for"]:
         module, sep, target = item.partition("=")
         if not sep:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from simcoder.agents.references import expected_columns, reference_for
 from simcoder.agents.spec import read_spec
+from simcoder.sandbox.job_spec import JobSpec
 from simcoder.sandbox.runner import run
 from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.registry import KINDS
@@ -46,16 +47,16 @@ def main() -> int:
     for path in specs:
         spec = read_spec(path)
         refs = {w: reference_for(spec, w) for w in spec.workloads}
-        job = {
-            "nonce": "bench",
-            "modules": {k: str(ROOT / REFERENCE[k]) for k in KINDS},
-            "workloads": spec.workloads,
-            "config": config_to_json(spec.sim_config()),
-            "quick": True,
-            "expected": expected_columns(refs),
-            "random_seed": 0,
-            "random_budget_s": args.random_budget,
-        }
+        job = JobSpec(
+            nonce="bench",
+            modules={k: str(ROOT / REFERENCE[k]) for k in KINDS},
+            workloads=tuple(spec.workloads),
+            config=config_to_json(spec.sim_config()),
+            quick=True,
+            expected={w: tuple(v) for w, v in expected_columns(refs).items()},
+            random_seed=0,
+            random_budget_s=args.random_budget,
+        )
         started = time.perf_counter()
         result = run(job)
         wall = time.perf_counter() - started

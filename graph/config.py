@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from simcoder.agents.models import ChatModel
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.agents.references import MODES as REFERENCE_MODES
 from simcoder.agents.spec import MODULES, AcceleratorSpec
@@ -60,11 +61,11 @@ class WorkflowConfig(WorkflowSettings):
     model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
 
     run_dir: Path
-    model: Any = None  # a chat model for every module (None: the library coder)
-    models: dict[str, Any] = Field(default_factory=dict)  # per module, overrides ``model``
+    model: ChatModel | None = None  # a chat model for every module (None: the library coder)
+    models: dict[str, ChatModel] = Field(default_factory=dict)  # per module, over ``model``
     # per module, the model of the second version (--versions 2); default: ``model_for``'s
-    alt_models: dict[str, Any] = Field(default_factory=dict)
-    planner_model: Any = None
+    alt_models: dict[str, ChatModel] = Field(default_factory=dict)
+    planner_model: ChatModel | None = None
 
     def model_post_init(self, __context: Any) -> None:
         super().model_post_init(__context)
@@ -76,10 +77,10 @@ class WorkflowConfig(WorkflowSettings):
         """What can be saved: everything but the run directory and the chat models."""
         return WorkflowSettings(**{k: getattr(self, k) for k in WorkflowSettings.model_fields})
 
-    def model_for(self, module: str) -> Any:
+    def model_for(self, module: str) -> ChatModel | None:
         return self.models.get(module, self.model)
 
-    def alt_model_for(self, module: str) -> Any:
+    def alt_model_for(self, module: str) -> ChatModel | None:
         return self.alt_models.get(module, self.model_for(module))
 
     def recursion_limit(self) -> int:

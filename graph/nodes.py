@@ -25,6 +25,7 @@ from simcoder.agents.change.rules import RULES_DIR, Rule, read_rules, write_rule
 from simcoder.agents.coders import LibraryCoder, LLMCoder
 from simcoder.agents.critic import Verdict
 from simcoder.agents.executor import ExecutionSummary
+from simcoder.agents.models import ChatModel
 from simcoder.agents.references import (
     Reference,
     expected_columns,
@@ -35,8 +36,8 @@ from simcoder.agents.report import ModuleOutcome, RunOutcome, write_outputs
 from simcoder.agents.spec import MODULES, AcceleratorSpec, ChangeError
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.routing import budget_exhausted
-from simcoder.graph.state import ModuleState, WorkflowState, running_seconds
-from simcoder.tools import judge_candidates, run_candidates
+from simcoder.graph.state import ApprovalRequest, ModuleState, WorkflowState, running_seconds
+from simcoder.tools import JudgeRequest, RunRequest, judge_in_trace, run_in_trace
 
 
 class Node(Protocol):
@@ -134,14 +135,13 @@ def make_review(config: WorkflowConfig) -> Node:
         if not config.approve or not state.get("rules"):
             return {}
         run_dir = Path(state["run_dir"])
-        decision = interrupt(
-            {
-                "stage": "plan",
-                "rules": [f"changes/{r.filename}" for r in rules_of(state)],
-                "question": f"read and edit the rules in {run_dir / RULES_DIR}, then approve "
-                "writing the modules",
-            }
-        )
+        request: ApprovalRequest = {
+            "stage": "plan",
+            "rules": [f"changes/{r.filename}" for r in rules_of(state)],
+            "question": f"read and edit the rules in {run_dir / RULES_DIR}, then approve "
+            "writing the modules",
+        }
+        decision = interrupt(request)
         if not (isinstance(decision, dict) and decision.get("approve")):
             reason = decision.get("reason", "") if isinstance(decision, dict) else ""
             return {
@@ -221,7 +221,7 @@ def make_coder(module: str, config: WorkflowConfig) -> Node:
     return coder
 
 
-def _writer(config: WorkflowConfig, model: object) -> LibraryCoder | LLMCoder:
+def _writer(config: WorkflowConfig, model: ChatModel | None) -> LibraryCoder | LLMCoder:
     if model is None:
         return LibraryCoder()
     return LLMCoder(model, config.strategy, endpoint=config.endpoint)
@@ -261,13 +261,12 @@ def make_executor(config: WorkflowConfig) -> Node:
         candidates = {m: r["current"] for m, r in state["modules"].items() if r["current"]}
         number = state.get("executions", 0) + 1
         if config.approve:
-            decision = interrupt(
-                {
-                    "execution": number,
-                    "candidates": candidates,
-                    "question": f"run these modules in the {config.sandbox} sandbox?",
-                }
-            )
+            request: ApprovalRequest = {
+                "execution": number,
+                "candidates": candidates,
+                "question": f"run these modules in the {config.sandbox} sandbox?",
+            }
+            decision = interrupt(request)
             if not (isinstance(decision, dict) and decision.get("approve")):
                 reason = decision.get("reason", "") if isinstance(decision, dict) else ""
                 return {
@@ -278,26 +277,26 @@ def make_executor(config: WorkflowConfig) -> Node:
         rules = rules_of(state)
         expected = expected_columns(_references(config, spec, rules))
         changed = {r.module for r in rules}
-        alternates = {
-            m: r["alternate"]
+        alternates: dict[str, str] = {
+            m: alt
             for m, r in state["modules"].items()
-            if m in changed and r.get("alternate") and config.versions == 2
+            if m in changed and (alt := r.get("alternate")) and config.versions == 2
         }
-        summary: ExecutionSummary = run_candidates.invoke(  # a tool run in the trace
-            {
-                "run_dir": state["run_dir"],
-                "number": number,
-                "spec": spec,
-                "candidates": candidates,
-                "sandbox": config.sandbox,
-                "timeout_s": config.sandbox_timeout_s,
-                "memory_mb": config.sandbox_memory_mb,
-                "expected": expected,
-                "random_seed": config.random_seed + number - 1,
-                "random_budget_s": config.random_budget_s,
-                "changes": job_changes(spec, rules) or None,
-                "alternates": alternates or None,
-            }
+        summary = run_in_trace(
+            RunRequest(
+                run_dir=state["run_dir"],
+                number=number,
+                spec=spec,
+                candidates=candidates,
+                sandbox=config.sandbox,
+                timeout_s=config.sandbox_timeout_s,
+                memory_mb=config.sandbox_memory_mb,
+                expected=expected,
+                random_seed=config.random_seed + number - 1,
+                random_budget_s=config.random_budget_s,
+                changes=job_changes(spec, rules) or None,
+                alternates=alternates or None,
+            )
         )
         return {"executions": number, "last_execution": summary.to_state()}
 
@@ -311,18 +310,18 @@ def make_critic(config: WorkflowConfig) -> Node:
         rules = rules_of(state)
         refs = _references(config, spec, rules)
         summary = ExecutionSummary.from_state(state["last_execution"])
-        verdict: Verdict = judge_candidates.invoke(  # a tool run in the trace
-            {
-                "summary": summary,
-                "generated": list(spec.modules),
-                "references": refs,
-                "rules": rules,
-                "oracle": [
+        verdict = judge_in_trace(
+            JudgeRequest(
+                summary=summary,
+                generated=list(spec.modules),
+                references=refs,
+                rules=rules,
+                oracle=[
                     m
                     for m, r in state["modules"].items()
                     if any("(library)" in h for h in r["history"])
                 ],
-            }
+            )
         )
         modules = {m: _after_verdict(rec, m, verdict) for m, rec in state["modules"].items()}
         update: WorkflowState = {"modules": modules, "verdict": verdict.to_state()}

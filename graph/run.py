@@ -7,13 +7,14 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from langgraph.types import Command
 from pydantic import ValidationError
 
 from simcoder.graph.build import compile_workflow, kill_point
 from simcoder.graph.config import RunRecord, WorkflowConfig, WorkflowSettings
+from simcoder.graph.state import ApprovalRequest, Decision, RunState, WorkflowState
 from simcoder.graph.tracing import JsonlTracer
 from simcoder.simulator.errors import UserError
 
@@ -24,20 +25,20 @@ class RunConfigError(UserError):
     """run_config.json is missing, not JSON, or not what ``generate`` wrote."""
 
 
-Progress = Callable[[str, dict[str, Any]], None]
-# Given the executor's approval request (execution number, candidate paths, question), return
-# {"approve": bool, "reason": str}.
-Approver = Callable[[dict[str, Any]], dict[str, Any]]
+Progress = Callable[[str, WorkflowState], None]
+# Given the approval request (the plan's rules, or a sandbox run's execution number and
+# candidate paths; and the question), return {"approve": bool, "reason": str}.
+Approver = Callable[[ApprovalRequest], Decision]
 AWAITING = "awaiting approval"
 
 
 def _invoke(
     config: WorkflowConfig,
-    inputs: dict[str, Any] | Command | None,  # type: ignore[type-arg]
+    inputs: WorkflowState | Command | None,  # type: ignore[type-arg]
     thread_id: str,
     progress: Progress | None = None,
     approver: Approver | None = None,
-) -> dict[str, Any]:
+) -> RunState:
     """Stream the graph to its end. A run started with ``approve`` pauses (a LangGraph
     interrupt) before each sandbox run: ``approver`` answers at once, or, without one, the
     state comes back with status "awaiting approval" and the request, to be answered by
@@ -60,20 +61,21 @@ def _invoke(
             for chunk in app.stream(inputs, run_config, stream_mode="updates", durability="sync"):
                 for node, update in chunk.items():
                     if progress is not None and isinstance(update, dict):
-                        progress(node, update)
+                        progress(node, cast(WorkflowState, update))
             snapshot = app.get_state(run_config)
             waiting = [i.value for i in snapshot.interrupts]
             if not waiting:
                 kill_point("end")
-                return dict(snapshot.values)
+                return cast(RunState, dict(snapshot.values))
             if approver is None:
-                return {**snapshot.values, "status": AWAITING, "approval_request": waiting[0]}
+                state = {**snapshot.values, "status": AWAITING, "approval_request": waiting[0]}
+                return cast(RunState, state)
             inputs = Command(resume=approver(waiting[0]))
     finally:
         conn.close()
 
 
-def describe(node: str, update: dict[str, Any]) -> str | None:
+def describe(node: str, update: WorkflowState) -> str | None:
     """One line of the live progress view for a node's update (None: nothing to show)."""
     if node == "planner":
         rules = update.get("rules", [])
@@ -109,7 +111,7 @@ def describe(node: str, update: dict[str, Any]) -> str | None:
 
 def generate(
     config: WorkflowConfig, progress: Progress | None = None, approver: Approver | None = None
-) -> dict[str, Any]:
+) -> RunState:
     """Run the workflow to the end; returns the final state (also in the run directory)."""
     thread_id = uuid.uuid4().hex
     save_run_config(config, thread_id)
@@ -120,8 +122,8 @@ def resume(
     config: WorkflowConfig,
     progress: Progress | None = None,
     approver: Approver | None = None,
-    decision: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+    decision: Decision | None = None,
+) -> RunState:
     """Continue a run from its last checkpoint; finished nodes are not redone. A run waiting
     for approval takes ``decision`` ({"approve": bool, "reason": str}) or asks ``approver``.
     ``config`` (usually :func:`load_config`'s) is saved in turn, so a later ``resume`` keeps

@@ -50,6 +50,31 @@ class WorkflowState(TypedDict, total=False):
     ran: Annotated[list[list[float]], operator.add]
 
 
+class ApprovalRequest(TypedDict, total=False):
+    """What a pause (a LangGraph interrupt, ``--approve``) asks the reviewer: the plan's rules
+    to read and edit (``stage`` "plan"), or the candidates of sandbox run ``execution``."""
+
+    stage: str
+    rules: list[str]
+    execution: int
+    candidates: dict[str, str]
+    question: str
+
+
+class Decision(TypedDict, total=False):
+    """The reviewer's answer to an ``ApprovalRequest``."""
+
+    approve: bool
+    reason: str
+
+
+class RunState(WorkflowState, total=False):
+    """What ``generate`` and ``resume`` return: the final state, or, while the run waits for
+    approval, the state with status "awaiting approval" and the request."""
+
+    approval_request: ApprovalRequest
+
+
 def running_seconds(intervals: Iterable[Sequence[float]]) -> float:
     """The length of the union of [start, end] intervals: parallel coders count once."""
     total, reach = 0.0, float("-inf")

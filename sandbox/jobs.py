@@ -14,13 +14,14 @@ import secrets
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import cast
 
+from simcoder.sandbox.job_spec import ChangeSpec, ExpectedLayer, JobSpec, LayerDoc
 from simcoder.sandbox.runtime import pinned_numpy, python_minor
 from simcoder.sandbox.types import Job, Limits
 from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.presets import PRESETS
-from simcoder.simulator.types import SimConfig
+from simcoder.simulator.types import Layer, SimConfig
 
 # simcoder's source tree: this file is simcoder/sandbox/jobs.py there (not resolved, so that the
 # tree's links to the top-level folders stay its subfolders; no import of the package root)
@@ -52,7 +53,7 @@ def copy_package(
 
 def build_job(
     directory: Path,
-    spec: Mapping[str, Any],
+    spec: JobSpec,
     candidates: Mapping[str, Path],
     *,
     runner: tuple[str, ...] = RUNNER,
@@ -69,8 +70,8 @@ def build_job(
         (directory / "candidate").mkdir(exist_ok=True)
         shutil.copyfile(path, directory / "candidate" / f"{name}.py")
     nonce = secrets.token_hex(16)
-    doc = {"nonce": nonce, "python_minor": python_minor(), "numpy": pinned_numpy(), **spec}
-    (directory / "job.json").write_text(json.dumps(doc, indent=2))
+    spec = dataclasses.replace(spec, nonce=nonce, python_minor=python_minor(), numpy=pinned_numpy())
+    (directory / "job.json").write_text(json.dumps(spec.to_json(), indent=2))
     return Job(
         directory,
         runner,
@@ -91,12 +92,12 @@ def prepare_job(
     quick: bool = True,
     limits: Limits | None = None,
     config: SimConfig | None = None,
-    expected: Mapping[str, Sequence[Any]] | None = None,
+    expected: Mapping[str, Sequence[ExpectedLayer]] | None = None,
     layer_limit: int | None = None,
     random_seed: int = 0,
     random_budget_s: float = 0.0,
     random_max_cases: int | None = None,
-    changes: Mapping[str, dict[str, Any]] | None = None,
+    changes: Mapping[str, Mapping[str, object]] | None = None,
     alternates: Mapping[str, str] | None = None,
 ) -> Job:
     """A workflow job: ``candidates`` maps a module kind to ``path/file.py:Attr`` on the host;
@@ -111,29 +112,38 @@ def prepare_job(
         path, _, attr = target.rpartition(":")
         files[kind] = Path(path)
         modules[kind] = f"candidate/{kind}.py:{attr}"
-    spec: dict[str, Any] = {
-        "modules": modules,
-        "workloads": list(workloads),
-        "config": config_to_json(config if config is not None else PRESETS[preset]),
-        "checks": checks,
-        "quick": quick,
-        "random_seed": int(random_seed),
-        "random_budget_s": float(random_budget_s),
-        "random_max_cases": random_max_cases,
-    }
+    job_changes: dict[str, ChangeSpec] = {}
     if changes:  # modules meant to differ from SCALE-Sim: columns they move, rule examples
-        spec["changes"] = {k: dict(v) for k, v in changes.items()}
+        job_changes = {k: ChangeSpec.from_json(v, f"changes.{k}") for k, v in changes.items()}
         for kind, target in (alternates or {}).items():  # a second, independent version
             path, _, attr = target.rpartition(":")
             files[f"{kind}_b"] = Path(path)
-            spec["changes"].setdefault(kind, {})["alternate"] = f"candidate/{kind}_b.py:{attr}"
+            alternate = f"candidate/{kind}_b.py:{attr}"
+            job_changes[kind] = dataclasses.replace(
+                job_changes.get(kind, ChangeSpec()), alternate=alternate
+            )
     from simcoder.workloads.builtin import WORKLOADS, get_workload
 
     imported = [w for w in workloads if w not in WORKLOADS]
-    if imported:  # models and topology files: resolved here, their layers carried in the job
-        spec["layers"] = {w: [dataclasses.asdict(x) for x in get_workload(w)] for w in imported}
-    if layer_limit is not None:  # only each workload's first layers (quick timings)
-        spec["layer_limit"] = int(layer_limit)
-    if expected is not None:
-        spec["expected"] = {w: list(v) for w, v in expected.items()}
+    # models and topology files: resolved here, their layers carried in the job
+    layers = {w: tuple(_layer_doc(x) for x in get_workload(w)) for w in imported}
+    spec = JobSpec(
+        modules=modules,
+        workloads=tuple(workloads),
+        config=config_to_json(config if config is not None else PRESETS[preset]),
+        checks=checks,
+        quick=quick,
+        random_seed=int(random_seed),
+        random_budget_s=float(random_budget_s),
+        random_max_cases=random_max_cases,
+        changes=job_changes,
+        layers=layers,
+        # only each workload's first layers (quick timings)
+        layer_limit=None if layer_limit is None else int(layer_limit),
+        expected={} if expected is None else {w: tuple(v) for w, v in expected.items()},
+    )
     return build_job(directory, spec, files, limits=limits)
+
+
+def _layer_doc(layer: Layer) -> LayerDoc:
+    return cast(LayerDoc, dataclasses.asdict(layer))

@@ -20,14 +20,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from simcoder.sandbox.job_spec import ChangeSpec, ExpectedLayer, JobSpec
+
 SCHEMA = "simcoder.sandbox.result/3"  # /3: per-module evidence, per-layer blame, all columns
 EXIT_VERSION_MISMATCH = 3
 
 
-def _versions_ok(spec: dict[str, Any]) -> str | None:
+def _versions_ok(spec: JobSpec) -> str | None:
     import numpy
 
-    want_py, want_np = spec.get("python_minor"), spec.get("numpy")
+    want_py, want_np = spec.python_minor, spec.numpy
     have_py = ".".join(platform.python_version_tuple()[:2])
     if want_py and want_py != have_py:
         return f"sandbox Python {have_py} != host's pinned {want_py}; rebuild the sandbox image"
@@ -121,7 +123,7 @@ def _workload_layers(name: str, limit: int | None) -> list[Any]:
     return expand_depthwise(list(get_workload(name)[:limit]))
 
 
-def _differing_columns(fields: dict[str, Any], want: Any) -> list[str]:
+def _differing_columns(fields: dict[str, Any], want: ExpectedLayer) -> list[str]:
     """The report columns where ``fields`` misses the host's expectation for the layer (all
     columns, or only total cycles when the host sent cycles alone)."""
     from simcoder.simulator.equality import same_number
@@ -139,7 +141,7 @@ def _checked_workload(
     loaded: dict[str, Any],
     modules: Any,
     config: Any,
-    expected: list[Any] | None,
+    expected: tuple[ExpectedLayer, ...] | None,
     limit: int | None,
     changed: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], dict[str, list[Any]], list[dict[str, Any]]]:
@@ -179,7 +181,11 @@ def _checked_workload(
         out.append({"name": layer.name, "fields": fields})
         want = expected[i] if expected is not None and i < len(expected) else None
         columns = _differing_columns(fields, want) if want is not None else []
-        if not columns or sum(b["workload"] == name for b in blame) >= BLAMED_LAYERS:
+        if (
+            want is None
+            or not columns
+            or sum(b["workload"] == name for b in blame) >= BLAMED_LAYERS
+        ):
             continue
         alone: dict[str, list[str]] = {}
         for kind, module in loaded.items():
@@ -225,7 +231,7 @@ def _cross_check(loaded: dict[str, Any], evidence: dict[str, Any], refs: Any) ->
 def _changed_checks(
     kind: str,
     module: Any,
-    change: dict[str, Any],
+    change: ChangeSpec,
     probes: list[Any],
     config: Any,
     result: dict[str, Any],
@@ -244,18 +250,17 @@ def _changed_checks(
         probes = [p for p in probes if p.config.memory.bandwidth_mode is mode]
     examples = [
         Example(
-            e["name"],
-            Probe(Layer(**e["layer"]), config_from_json(e["config"]), "example"),
-            e["expected"],
+            e.name,
+            Probe(Layer(**e.layer), config_from_json(e.config), "example"),
+            dict(e.expected),
         )
-        for e in change.get("examples", [])
+        for e in change.examples
     ]
     alternate, record = None, None
-    target = change.get("alternate")
-    if target:
-        alternate, record = _load(kind, target)
+    if change.alternate:
+        alternate, record = _load(kind, change.alternate)
     ev = check_changed_module(
-        kind, module, probes, change.get("moved", []), REPORT_FIELDS, examples, alternate
+        kind, module, probes, list(change.moved), REPORT_FIELDS, examples, alternate
     )
     if record is not None and alternate is None:
         from simcoder.simulator.checks.violations import Violation
@@ -272,7 +277,7 @@ CaseChecks = Callable[[str, Any, Any, Any, str], list[Any]]
 
 
 def _module_checks(
-    spec: dict[str, Any], loaded: dict[str, Any], result: dict[str, Any], config: Any
+    spec: JobSpec, loaded: dict[str, Any], result: dict[str, Any], config: Any
 ) -> None:
     """Each loaded candidate's checks on the grid, the spec's probes and random cases, sharing
     one set of reference outputs; then the cross-check in pipeline order."""
@@ -280,13 +285,13 @@ def _module_checks(
     from simcoder.simulator.checks.runner import ReferenceOutputs, check_module_evidence
     from simcoder.simulator.checks.spec_probes import spec_probes
 
-    probes = probe_grid(spec.get("quick", True))
+    probes = probe_grid(spec.quick)
     if config is not None:
-        layers = [x for w in spec.get("workloads", []) for x in _workload_layers(w, None)]
+        layers = [x for w in spec.workloads for x in _workload_layers(w, None)]
         probes += spec_probes(config, layers)
     refs = ReferenceOutputs()
     evidence: dict[str, Any] = {}
-    changes = spec.get("changes") or {}
+    changes = spec.changes
     for kind, module in loaded.items():
         if module is None:
             continue
@@ -305,10 +310,10 @@ def _module_checks(
                 module,
                 probes,
                 refs,
-                random_seed=int(spec.get("random_seed", 0)),
-                random_budget_s=float(spec.get("random_budget_s", 0.0)),
+                random_seed=spec.random_seed,
+                random_budget_s=spec.random_budget_s,
                 around=config,
-                random_max_cases=spec.get("random_max_cases"),
+                random_max_cases=spec.random_max_cases,
             )
         except BaseException as exc:
             record |= _failure(exc) | {"failure": "checks"}
@@ -320,7 +325,7 @@ def _module_checks(
     result["reference_outputs_computed"] = refs.computed
 
 
-def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str, Any]:
+def run(spec: JobSpec, case_checks: CaseChecks | None = None) -> dict[str, Any]:
     """The job: load each candidate (``modules``: kind -> ``file.py:Attr``) and, with
     ``checks``, run its module checks (the grid, probes derived from ``config`` and the
     workloads, ``random_budget_s`` seconds of random cases from ``random_seed``); run the
@@ -338,15 +343,15 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
     started = time.perf_counter()
     import numpy
 
-    if spec.get("layers"):  # models and files the host resolved (an eval job has no workloads)
+    if spec.layers:  # models and files the host resolved (an eval job has no workloads)
         from simcoder.workloads.builtin import register_workload
 
-        for name, rows in spec["layers"].items():
+        for name, rows in spec.layers.items():
             register_workload(name, [Layer(**row) for row in rows])
 
     result: dict[str, Any] = {
         "schema": SCHEMA,
-        "nonce": spec["nonce"],
+        "nonce": spec.nonce,
         "python": platform.python_version(),
         "numpy": numpy.__version__,
         "modules": {},
@@ -355,22 +360,22 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
         "runtime_s": 0.0,
     }
     loaded = {}
-    for kind, target in spec.get("modules", {}).items():
+    for kind, target in spec.modules.items():
         module, record = _load(kind, target)
         loaded[kind] = module
         result["modules"][kind] = record
-    config = config_from_json(spec["config"]) if "config" in spec else None
-    if spec.get("checks", True):
+    config = config_from_json(spec.config) if spec.config is not None else None
+    if spec.checks:
         _module_checks(spec, loaded, result, config)
     modules = _modules(loaded)
     if modules is not None:
         if config is not None:
-            limit = spec.get("layer_limit")
-            expected = spec.get("expected") or {}
+            limit = spec.layer_limit
+            expected = spec.expected
             live = {k: m for k, m in loaded.items() if m is not None}
             workload_started = time.perf_counter()
-            for w in spec["workloads"]:
-                if not spec.get("checks", True) and not expected:
+            for w in spec.workloads:
+                if not spec.checks and not expected:
                     # numbers only (simcoder bench runtime times the assembled simulator
                     # alone): neither checks nor expected numbers, so no reference beside it
                     result["workloads"].append(_plain_workload(w, modules, config, limit))
@@ -382,7 +387,7 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
                     config,
                     expected.get(w),
                     limit,
-                    frozenset(spec.get("changes") or {}),
+                    frozenset(spec.changes),
                 )
                 result["workloads"].append(entry)
                 result["blame"] += blame
@@ -398,15 +403,15 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
                                 {v.case for v in violations}
                             )
             result["workload_seconds"] = round(time.perf_counter() - workload_started, 3)
-        for case in spec.get("cases", []):
-            layer, config = Layer(**case["layer"]), config_from_json(case["config"])
-            entry = _entry(case["name"], functools.partial(_one_layer, layer, config, modules))
+        for case in spec.cases:
+            layer, config = Layer(**case.layer), config_from_json(case.config)
+            entry = _entry(case.name, functools.partial(_one_layer, layer, config, modules))
             result["workloads"].append(entry)
             if case_checks is None or entry["error"]:
                 continue
             for kind in (k for k, m in loaded.items() if m is not None):
                 try:
-                    found_case = case_checks(kind, modules, layer, config, case["name"])
+                    found_case = case_checks(kind, modules, layer, config, case.name)
                 except BaseException as exc:
                     entry |= _failure(exc)
                     break
@@ -417,14 +422,14 @@ def run(spec: dict[str, Any], case_checks: CaseChecks | None = None) -> dict[str
 
 def main(
     argv: list[str] | None = None,
-    run_job: Callable[[dict[str, Any]], dict[str, Any]] = run,
+    run_job: Callable[[JobSpec], dict[str, Any]] = run,
     who: str = "simcoder sandbox runner",
 ) -> int:
     """Read the job spec, refuse a Python/numpy the host did not pin, run, write the result
     document. ``run_job``: what runs the job (the eval task runner passes its own)."""
     args = sys.argv[1:] if argv is None else argv
     spec_path = Path(args[0] if args else "job.json")
-    spec = json.loads(spec_path.read_text())
+    spec = JobSpec.from_json(json.loads(spec_path.read_text()))
     problem = _versions_ok(spec)
     if problem:
         print(f"{who}: {problem}", file=sys.stderr)

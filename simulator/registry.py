@@ -9,7 +9,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, cast, get_args, overload
 
 from simcoder.simulator.contracts import InterconnectModule, MappingModule, StorageModule
 from simcoder.simulator.errors import UserError
@@ -17,6 +17,8 @@ from simcoder.simulator.errors import UserError
 # The one place the module kinds, their contracts, their methods and their reference classes are
 # written down; everything else (agents, evals, sandbox runners, CLIs) imports them from here.
 ModuleKind = Literal["mapping", "interconnect", "storage"]
+# a loaded module of any kind: what ``load_module`` returns for a kind known only at run time
+AnyModule = MappingModule | InterconnectModule | StorageModule
 KINDS: tuple[str, ...] = get_args(ModuleKind)
 CONTRACT: Mapping[str, type] = MappingProxyType(
     {"mapping": MappingModule, "interconnect": InterconnectModule, "storage": StorageModule}
@@ -82,8 +84,22 @@ def _load_attr(spec: str) -> Any:
         raise ModuleLoadError(f"{target} has no attribute {attr!r}") from None
 
 
-def load_module(kind: str, spec: str) -> Any:
-    """Return a ready module instance. A class is instantiated with no arguments."""
+@overload
+def load_module(kind: Literal["mapping"], spec: str) -> MappingModule: ...
+@overload
+def load_module(kind: Literal["interconnect"], spec: str) -> InterconnectModule: ...
+@overload
+def load_module(kind: Literal["storage"], spec: str) -> StorageModule: ...
+@overload
+def load_module(kind: str, spec: str) -> AnyModule: ...
+
+
+def load_module(kind: str, spec: str) -> AnyModule:
+    """Return a ready module instance. A class is instantiated with no arguments.
+
+    Typed as the kind's contract: the loader has checked that it has the contract's method
+    (the contract tests and ``simcoder check`` check the rest), so callers are typed by the
+    contract they rely on."""
     method = METHOD[module_kind(kind)]
     if ":" not in spec:
         if (kind, spec) not in BUILTIN:
@@ -96,4 +112,4 @@ def load_module(kind: str, spec: str) -> Any:
     instance = obj() if isinstance(obj, type) else obj
     if not callable(getattr(instance, method, None)):
         raise ModuleLoadError(f"{spec}: a {kind} module needs a method {method}()")
-    return instance
+    return cast(AnyModule, instance)

@@ -3,6 +3,20 @@ outputs, timing, errors) under the node that made it. The graph's executor and c
 them directly (the workflow decides what runs; no model chooses a tool), so no list of them is
 bound to a model."""
 
-from simcoder.tools.workflow_tools import judge_candidates, run_candidates
+from simcoder.tools.workflow_tools import (
+    JudgeRequest,
+    RunRequest,
+    judge_candidates,
+    judge_in_trace,
+    run_candidates,
+    run_in_trace,
+)
 
-__all__ = ["judge_candidates", "run_candidates"]
+__all__ = [
+    "JudgeRequest",
+    "RunRequest",
+    "judge_candidates",
+    "judge_in_trace",
+    "run_candidates",
+    "run_in_trace",
+]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from simcoder.agents.change.components import component_of
 from simcoder.agents.change.examples import component_examples, distinguishing, example_config
 from simcoder.agents.change.rules import Rule
+from simcoder.agents.models import ChatModel, ModelFor
 from simcoder.agents.spec import (
     COLUMNS_HELP,
     MODULES,
@@ -78,7 +79,7 @@ class RuleDraft(BaseModel):
 JSON_BLOCK = re.compile(r"```(?:json)?\s*\n(.*?)```", re.S)
 
 
-def _ask(model: Any, prompt: str, schema: type[BaseModel], what: str) -> tuple[Any, int]:
+def _ask(model: ChatModel, prompt: str, schema: type[BaseModel], what: str) -> tuple[Any, int]:
     """(the validated answer, model calls used)."""
     messages: list[tuple[str, str]] = [("human", prompt)]
     problem = ""
@@ -115,7 +116,7 @@ def _field_help() -> str:
 
 
 def plan_description(
-    model: Any, description: str
+    model: ChatModel, description: str
 ) -> tuple[AcceleratorSpec, list[dict[str, Any]], int]:
     """(the spec, where each sentence went, model calls). A sentence the model places nowhere,
     or marks as a change, becomes a change: nothing the user wrote is dropped."""
@@ -179,7 +180,9 @@ implies}}, "why": "the arithmetic"}}]}}]}}. A change that touches two modules is
 rule per module."""
 
 
-def draft_rules(model: Any, spec: AcceleratorSpec, change: Change) -> tuple[list[RulePart], int]:
+def draft_rules(
+    model: ChatModel, spec: AcceleratorSpec, change: Change
+) -> tuple[list[RulePart], int]:
     accelerator = (
         f"{spec.array_rows}x{spec.array_cols} {spec.dataflow.upper()} array, SRAMs "
         f"{spec.ifmap_sram_kib}/{spec.filter_sram_kib}/{spec.ofmap_sram_kib} kB, "
@@ -204,7 +207,9 @@ def draft_rules(model: Any, spec: AcceleratorSpec, change: Change) -> tuple[list
     return list(draft.parts), calls
 
 
-def plan_rules(spec: AcceleratorSpec, model_for: Any, planner_model: Any) -> tuple[list[Rule], int]:
+def plan_rules(
+    spec: AcceleratorSpec, model_for: ModelFor, planner_model: ChatModel | None
+) -> tuple[list[Rule], int]:
     """One rule per module each change touches; ``model_for(module)`` is the coder's model
     (None: the library coder). Errors name the change and say what to give."""
     rules: list[Rule] = []

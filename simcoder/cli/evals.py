@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from simcoder.simulator.errors import UserError
+
+if TYPE_CHECKING:
+    from simcoder.agents.models import ChatModel
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -44,7 +48,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 0
     tasks = select(args.tasks)
 
-    def model(spec: str) -> tuple[object, str | None]:
+    def model(spec: str) -> tuple[ChatModel, str | None]:
         """PROVIDER:MODEL, or PROVIDER:MODEL@URL for a model on its own endpoint."""
         from simcoder.agents.models import make_model
 

@@ -8,9 +8,13 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simcoder.simulator.errors import SimcoderError, UserError
+
+if TYPE_CHECKING:
+    from simcoder.agents.models import ModelsChoice
+    from simcoder.graph.state import ApprovalRequest, Decision, RunState, WorkflowState
 
 
 class EndpointFailed(SimcoderError):
@@ -63,7 +67,11 @@ def _config(args: argparse.Namespace, run_dir: Path) -> Any:
                 {**spec.model_dump(exclude_unset=True), "workloads": args.workload}
             )
         )
-    choice = {"model": args.model, "model_for": args.model_for or [], "base_url": args.base_url}
+    choice: ModelsChoice = {
+        "model": args.model,
+        "model_for": args.model_for or [],
+        "base_url": args.base_url,
+    }
     model, models, alternates = configure_models(choice, run_dir)
     return _validated(
         lambda: WorkflowConfig(
@@ -101,7 +109,7 @@ def _random_case_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _ask_plan(request: dict[str, Any]) -> dict[str, Any]:
+def _ask_plan(request: ApprovalRequest) -> Decision:
     """The interactive reviewer of a plan: the rules to read (and edit), then approve or not."""
     print("\napproval needed before any module is written; the rules:", file=sys.stderr)
     for path in request["rules"]:
@@ -113,7 +121,7 @@ def _ask_plan(request: dict[str, Any]) -> dict[str, Any]:
     return {"approve": False, "reason": input().strip()}
 
 
-def _ask(request: dict[str, Any]) -> dict[str, Any]:
+def _ask(request: ApprovalRequest) -> Decision:
     """The interactive reviewer: show what would run, then approve, reject or show the code."""
     if request.get("stage") == "plan":
         return _ask_plan(request)
@@ -139,7 +147,7 @@ def _approver(config: Any) -> Any:
     return _ask if config.approve and sys.stdin.isatty() else None
 
 
-def _summarise(state: dict[str, Any], run_dir: Path, seconds: float) -> None:
+def _summarise(state: RunState, run_dir: Path, seconds: float) -> None:
     from simcoder.graph.run import AWAITING
 
     if state.get("status") == AWAITING and state["approval_request"].get("stage") == "plan":
@@ -185,7 +193,7 @@ def _summarise(state: dict[str, Any], run_dir: Path, seconds: float) -> None:
         print(f"report: {report} (and report.html); simulator: {run_dir / 'simulator'}")
 
 
-def _progress(node: str, update: dict[str, Any]) -> None:
+def _progress(node: str, update: WorkflowState) -> None:
     from simcoder.graph.run import describe
 
     line = describe(node, update)
@@ -223,7 +231,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     saved = run_dir / MODELS_FILE
     before = json.loads(saved.read_text()) if saved.exists() else {}
-    choice = {  # what resume is given overrides what generate was given
+    choice: ModelsChoice = {  # what resume is given overrides what generate was given
         "model": args.model or before.get("model"),
         "model_for": args.model_for or before.get("model_for", []),
         "base_url": args.base_url or before.get("base_url"),
@@ -239,7 +247,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
             endpoint=choice["base_url"],
         )
     )
-    decision = None
+    decision: Decision | None = None
     if args.approve or args.reject is not None:
         decision = {"approve": bool(args.approve), "reason": args.reject or ""}
     state = _explained(

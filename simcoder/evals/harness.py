@@ -23,8 +23,10 @@ from pydantic import BaseModel, ConfigDict
 
 from simcoder.agents.change.rules import Rule
 from simcoder.agents.coders import Attempt, Coder, LibraryCoder, LLMCoder
+from simcoder.agents.models import ChatModel
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.evals.tasks import TIERS, Task, cases_json, expected, hand_expected
+from simcoder.sandbox.job_spec import JobSpec
 from simcoder.sandbox.jobs import build_job
 from simcoder.sandbox.types import ExecResult, ExecStatus, Job, Limits, SandboxUnavailable
 from simcoder.simulator.equality import same_number
@@ -78,7 +80,7 @@ def _unreachable(exc: BaseException) -> bool:
 class ModelChoice:
     label: str  # as given on the command line
     kind: str  # library | oracle | llm
-    model: Any = None  # the chat model (llm)
+    model: ChatModel | None = None  # the chat model (llm)
     endpoint: str | None = None
 
     @property
@@ -87,7 +89,7 @@ class ModelChoice:
 
 
 def parse_models(
-    text: str, make_model: Callable[[str], tuple[Any, str | None]]
+    text: str, make_model: Callable[[str], tuple[ChatModel, str | None]]
 ) -> list[ModelChoice]:
     """``library``, ``oracle`` or a chat model: ``make_model`` turns the item into (model,
     endpoint)."""
@@ -159,18 +161,19 @@ def coder_for(choice: ModelChoice, strategy: str, task: Task) -> Coder:
         return LibraryCoder(exclude=frozenset({task.module}))
     if choice.kind == "oracle":
         return OracleCoder(task)
+    assert choice.model is not None  # parse_models gives every llm choice its model
     return LLMCoder(choice.model, strategy, endpoint=choice.endpoint)
 
 
-def eval_spec(task: Task, candidate: str = "candidate/module.py:Module") -> dict[str, Any]:
+def eval_spec(task: Task, candidate: str = "candidate/module.py:Module") -> JobSpec:
     """The job spec of a sample (the sandbox runner's, with the eval's case checks): one
     candidate, no module checks, the task's cases and the invariants to check on each."""
-    return {
-        "modules": {task.module: candidate},
-        "checks": False,
-        "cases": cases_json(task),
-        "properties": task.checks,
-    }
+    return JobSpec(
+        modules={task.module: candidate},
+        checks=False,
+        cases=cases_json(task),
+        properties=task.checks,
+    )
 
 
 def prepare_eval_job(

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from simcoder.sandbox import runner
+from simcoder.sandbox.job_spec import JobSpec, JobSpecError
 
 
 def _exact_ofmap_properties(mapping: Any, case: str) -> list[Any]:
@@ -54,8 +55,10 @@ def properties(properties: str) -> runner.CaseChecks:
     return check
 
 
-def run(spec: dict[str, Any]) -> dict[str, Any]:
-    return runner.run(spec, properties(spec["properties"]))
+def run(spec: JobSpec) -> dict[str, Any]:
+    if spec.properties is None:
+        raise JobSpecError("job.json: 'properties' must name the eval's case checks")
+    return runner.run(spec, properties(spec.properties))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,12 +13,13 @@ import dataclasses
 import fnmatch
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
+from simcoder.sandbox.job_spec import CaseSpec, LayerDoc
 from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure, UserError
-from simcoder.simulator.registry import REFERENCE, load_module
+from simcoder.simulator.registry import REFERENCE
 from simcoder.simulator.report import REPORT_FIELDS
 from simcoder.simulator.types import (
     ArrayConfig,
@@ -62,13 +63,10 @@ class Case:
     layer: Layer
     config: SimConfig
 
-    def to_json(self) -> dict[str, Any]:
-        """The case in the sandbox runner's ``cases`` shape."""
-        return {
-            "name": self.name,
-            "layer": dataclasses.asdict(self.layer),
-            "config": config_to_json(self.config),
-        }
+    def to_spec(self) -> CaseSpec:
+        """The case as the sandbox job carries it (``JobSpec.cases``)."""
+        layer = cast(LayerDoc, dataclasses.asdict(self.layer))
+        return CaseSpec(self.name, layer, config_to_json(self.config))
 
 
 def _memory(mode: str, setting: tuple[int, int, int]) -> MemoryConfig:
@@ -593,9 +591,7 @@ def expected(task_id: str) -> dict[str, dict[str, float]]:
     task = BY_ID[task_id]
     if task.tier == "words":  # graded exactly as its rule twin
         return expected(rule_twin(task).id)
-    modules = dataclasses.replace(
-        Modules.load(), **{task.module: load_module(task.module, task.reference)}
-    )
+    modules = Modules.load(**{task.module: task.reference})  # the others: the reference
     out = {}
     for case in task.cases():
         try:
@@ -612,7 +608,7 @@ def hand_expected(task: Task) -> dict[str, dict[str, float]]:
     }
 
 
-def cases_json(task: Task) -> list[dict[str, Any]]:
-    """The task's cases that have reference numbers, in the runner's ``cases`` shape."""
+def cases_json(task: Task) -> tuple[CaseSpec, ...]:
+    """The task's cases that have reference numbers, as the sandbox job carries them."""
     keep = expected(task.id)
-    return [c.to_json() for c in task.cases() if c.name in keep]
+    return tuple(c.to_spec() for c in task.cases() if c.name in keep)

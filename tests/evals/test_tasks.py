@@ -105,7 +105,7 @@ def test_variant_references_keep_their_invariants(task_id: str) -> None:
     from simcoder.evals.harness import eval_spec
 
     task = BY_ID[task_id]
-    spec = {"nonce": "x", **eval_spec(task, task.reference)}
+    spec = dataclasses.replace(eval_spec(task, task.reference), nonce="x")
     result = sandbox_runner.run(spec)
     rec = result["modules"][task.module]
     assert rec["failure"] is None and rec["error"] is None and rec["violations"] == []

@@ -133,6 +133,7 @@ def test_the_job_package_is_the_whole_tree_and_the_config_travels(tmp_path: Path
 def test_runner_in_process_runs_a_workload_at_the_jobs_config(tmp_path: Path) -> None:
     """The runner uses the job's config, not a preset: a smaller array, more cycles."""
     from simcoder.agents.spec import paper_spec
+    from simcoder.sandbox.job_spec import JobSpec
     from simcoder.sandbox.runner import run
 
     def cycles(rows: int) -> int:
@@ -144,7 +145,7 @@ def test_runner_in_process_runs_a_workload_at_the_jobs_config(tmp_path: Path) ->
             checks=False,
             layer_limit=1,
         )
-        result = run(json.loads((job.directory / "job.json").read_text()))
+        result = run(JobSpec.from_json(json.loads((job.directory / "job.json").read_text())))
         [workload] = result["workloads"]
         assert workload["error"] is None and len(workload["layers"]) == 1
         return int(workload["layers"][0]["fields"]["total_cycles"])

@@ -15,6 +15,7 @@ from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import Reference, expected_columns, reference_for
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.sandbox import runner
+from simcoder.sandbox.job_spec import JobSpec
 from simcoder.sandbox.result import ResultDoc
 from simcoder.sandbox.types import ExecResult, ExecStatus
 from simcoder.simulator.checks.probes import Probe
@@ -87,7 +88,7 @@ def _run(tmp_path: Path, modules: dict[str, str], limit: int = 2, **extra: Any) 
         "random_budget_s": 0.3,
         **extra,
     }
-    result = runner.run(spec)
+    result = runner.run(JobSpec.from_json(spec))
     json.dumps(result)  # the document is plain JSON
     return result
 

@@ -29,13 +29,14 @@ def _csv(tmp_path: Path) -> Path:
 
 
 def test_a_topology_file_is_a_workload_the_sandbox_job_carries(tmp_path: Path) -> None:
+    from simcoder.sandbox.job_spec import JobSpec
     from simcoder.sandbox.runner import run
 
     path = _csv(tmp_path)
     spec = paper_spec(workloads=[str(path)])
     assert reference_for(spec, str(path)).source == CORE  # no SCALE-Sim numbers for it
     job = prepare_job(tmp_path / "job", {}, workloads=[str(path)], checks=False)
-    doc = json.loads((job.directory / "job.json").read_text())
+    doc = JobSpec.from_json(json.loads((job.directory / "job.json").read_text()))
     path.unlink()  # the job does not need the file: its layers travel with it
     [workload] = run(doc)["workloads"]
     assert workload["error"] is None

@@ -1,0 +1,51 @@
+"""The job document: one type written by the host and read by the runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from simcoder.sandbox.job_spec import ChangeSpec, JobSpec, JobSpecError
+from simcoder.sandbox.jobs import prepare_job
+
+
+def test_what_the_host_writes_the_runner_reads_back(tmp_path: Path) -> None:
+    job = prepare_job(
+        tmp_path / "job",
+        {},
+        workloads=["alphago_zero"],
+        expected={"alphago_zero": [123]},
+        layer_limit=1,
+        changes={"storage": {"moved": ["total_cycles"], "examples": []}},
+    )
+    doc = json.loads((job.directory / "job.json").read_text())
+    spec = JobSpec.from_json(doc)
+    assert spec.nonce == job.nonce and spec.python_minor and spec.numpy
+    assert spec.workloads == ("alphago_zero",) and spec.expected == {"alphago_zero": (123,)}
+    assert spec.changes == {"storage": ChangeSpec(moved=("total_cycles",))}
+    assert spec.to_json() == doc  # the keys on disk are the ones written
+
+
+def test_a_recorded_job_without_the_optional_keys_still_loads() -> None:
+    spec = JobSpec.from_json({"nonce": "n", "modules": {"mapping": "candidate/m.py:Module"}})
+    assert spec.checks and spec.quick and spec.config is None and spec.cases == ()
+    assert spec.modules == {"mapping": "candidate/m.py:Module"}
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({}, r"'nonce' must be a string, got NoneType"),
+        ({"nonce": "n", "checks": "yes"}, r"'checks' must be true or false, got str"),
+        ({"nonce": "n", "workloads": "alexnet"}, r"'workloads' must be a list, got str"),
+        ({"nonce": "n", "modules": {"mapping": 1}}, r"modules.mapping must be a string"),
+        ({"nonce": "n", "random_seed": 1.5}, r"'random_seed' must be an integer, got float"),
+        ({"nonce": "n", "expected": {"w": ["x"]}}, r"expected.w\[0\] must be an object"),
+        ({"nonce": "n", "cases": [{"name": "c"}]}, r"cases\[0\].layer must be an object"),
+    ],
+)
+def test_a_wrong_key_is_named(doc: dict[str, object], message: str) -> None:
+    with pytest.raises(JobSpecError, match=message):
+        JobSpec.from_json(doc)
