@@ -12,11 +12,15 @@ as their JSON documents (a layer as ``dataclasses.asdict(Layer)``, a configurati
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TypedDict, cast
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from simcoder.simulator.errors import SimcoderError
+
+if TYPE_CHECKING:
+    from simcoder.simulator.types import Layer
 
 # A configuration as ``simulator.compat.config_json.config_to_json`` writes it.
 ConfigDoc = Mapping[str, object]
@@ -24,7 +28,7 @@ ConfigDoc = Mapping[str, object]
 ExpectedLayer = int | Mapping[str, object]
 
 
-class LayerDoc(TypedDict):
+class LayerJson(TypedDict):
     """A ``simulator.types.Layer`` as ``dataclasses.asdict`` writes it (``Layer(**doc)``)."""
 
     name: str
@@ -37,6 +41,11 @@ class LayerDoc(TypedDict):
     stride: int
     depthwise: bool
     gemm: bool
+
+
+def layer_json(layer: Layer) -> LayerJson:
+    """``layer`` as the job carries it (``Layer(**doc)`` builds it back)."""
+    return cast(LayerJson, dataclasses.asdict(layer))
 
 
 class JobSpecError(SimcoderError, ValueError):
@@ -69,8 +78,17 @@ def _strings(value: object, where: str) -> tuple[str, ...]:
     return tuple(cast(list[str], items))
 
 
-def _layer(value: object, where: str) -> LayerDoc:
-    return cast(LayerDoc, _object(value, where))
+def _layer(value: object, where: str) -> LayerJson:
+    doc = _object(value, where)
+    _known(doc, LayerJson.__annotations__, where)
+    return cast(LayerJson, doc)
+
+
+def _known(doc: Mapping[str, object], keys: Iterable[str], where: str) -> None:
+    """A key the reader does not know is a misspelling (it would silently take a default)."""
+    unknown = sorted(set(doc) - set(keys))
+    if unknown:
+        raise JobSpecError(f"job.json: {where}: unknown key {unknown[0]!r}")
 
 
 @dataclass(frozen=True)
@@ -78,7 +96,7 @@ class CaseSpec:
     """One layer at its own configuration (an eval task's case)."""
 
     name: str
-    layer: LayerDoc
+    layer: LayerJson
     config: ConfigDoc
 
     def to_json(self) -> dict[str, object]:
@@ -87,6 +105,7 @@ class CaseSpec:
     @classmethod
     def from_json(cls, doc: object, where: str = "case") -> CaseSpec:
         d = _object(doc, where)
+        _known(d, ("name", "layer", "config", "expected"), where)
         name = d.get("name")
         _check(name, str, f"{where}.name", "a string")
         return cls(
@@ -101,7 +120,7 @@ class ExampleSpec:
     """A changed module's rule example: a layer, its configuration, the columns it expects."""
 
     name: str
-    layer: LayerDoc
+    layer: LayerJson
     config: ConfigDoc
     expected: Mapping[str, float]
 
@@ -141,6 +160,7 @@ class ChangeSpec:
     @classmethod
     def from_json(cls, doc: object, where: str = "change") -> ChangeSpec:
         d = _object(doc, where)
+        _known(d, (f.name for f in fields(cls)), where)
         alternate = d.get("alternate")
         if alternate is not None:
             _check(alternate, str, f"{where}.alternate", "a string")
@@ -170,7 +190,7 @@ class JobSpec:
     random_budget_s: float = 0.0
     random_max_cases: int | None = None
     changes: Mapping[str, ChangeSpec] = field(default_factory=dict)
-    layers: Mapping[str, tuple[LayerDoc, ...]] = field(default_factory=dict)  # resolved on host
+    layers: Mapping[str, tuple[LayerJson, ...]] = field(default_factory=dict)  # resolved on host
     layer_limit: int | None = None
     expected: Mapping[str, tuple[ExpectedLayer, ...]] = field(default_factory=dict)
     cases: tuple[CaseSpec, ...] = ()
@@ -218,6 +238,7 @@ class JobSpec:
     def from_json(cls, doc: object) -> JobSpec:
         """The job in ``doc`` (``job.json`` parsed); a ``JobSpecError`` names a wrong key."""
         d = _object(doc, "the document")
+        _known(d, (f.name for f in fields(cls)), "the document")
         nonce = d.get("nonce")
         _check(nonce, str, "'nonce'", "a string")
         optional = {"python_minor": str, "numpy": str, "random_max_cases": int}
@@ -247,12 +268,17 @@ class JobSpec:
                 for k, v in _object(d.get("changes") or {}, "'changes'").items()
             },
             layers={
-                w: tuple(_layer(x, f"layers.{w}[{i}]") for i, x in enumerate(_list(v, w)))
+                w: tuple(
+                    _layer(x, f"layers.{w}[{i}]") for i, x in enumerate(_list(v, f"layers.{w}"))
+                )
                 for w, v in _object(d.get("layers") or {}, "'layers'").items()
             },
             layer_limit=cast(int | None, d.get("layer_limit")),
             expected={
-                w: tuple(_expected(x, f"expected.{w}[{i}]") for i, x in enumerate(_list(v, w)))
+                w: tuple(
+                    _expected(x, f"expected.{w}[{i}]")
+                    for i, x in enumerate(_list(v, f"expected.{w}"))
+                )
                 for w, v in _object(d.get("expected") or {}, "'expected'").items()
             },
             cases=tuple(

@@ -14,14 +14,13 @@ import secrets
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import cast
 
-from simcoder.sandbox.job_spec import ChangeSpec, ExpectedLayer, JobSpec, LayerDoc
+from simcoder.sandbox.job_spec import ChangeSpec, ExpectedLayer, JobSpec, layer_json
 from simcoder.sandbox.runtime import pinned_numpy, python_minor
 from simcoder.sandbox.types import Job, Limits
 from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.presets import PRESETS
-from simcoder.simulator.types import Layer, SimConfig
+from simcoder.simulator.types import SimConfig
 
 # simcoder's source tree: this file is simcoder/sandbox/jobs.py there (not resolved, so that the
 # tree's links to the top-level folders stay its subfolders; no import of the package root)
@@ -126,7 +125,7 @@ def prepare_job(
 
     imported = [w for w in workloads if w not in WORKLOADS]
     # models and topology files: resolved here, their layers carried in the job
-    layers = {w: tuple(_layer_doc(x) for x in get_workload(w)) for w in imported}
+    layers = {w: tuple(layer_json(x) for x in get_workload(w)) for w in imported}
     spec = JobSpec(
         modules=modules,
         workloads=tuple(workloads),
@@ -143,7 +142,3 @@ def prepare_job(
         expected={} if expected is None else {w: tuple(v) for w, v in expected.items()},
     )
     return build_job(directory, spec, files, limits=limits)
-
-
-def _layer_doc(layer: Layer) -> LayerDoc:
-    return cast(LayerDoc, dataclasses.asdict(layer))

@@ -26,10 +26,14 @@ SCHEMA = "simcoder.sandbox.result/3"  # /3: per-module evidence, per-layer blame
 EXIT_VERSION_MISMATCH = 3
 
 
-def _versions_ok(spec: JobSpec) -> str | None:
+def _versions_ok(doc: object) -> str | None:
+    """Why this sandbox cannot run the job (``job.json`` parsed): a Python or numpy other than
+    the host pinned. Read before the document is parsed, so that a job written by another
+    version is refused as such, not as a document this runner cannot read."""
     import numpy
 
-    want_py, want_np = spec.python_minor, spec.numpy
+    want_py = doc.get("python_minor") if isinstance(doc, dict) else None
+    want_np = doc.get("numpy") if isinstance(doc, dict) else None
     have_py = ".".join(platform.python_version_tuple()[:2])
     if want_py and want_py != have_py:
         return f"sandbox Python {have_py} != host's pinned {want_py}; rebuild the sandbox image"
@@ -429,12 +433,12 @@ def main(
     document. ``run_job``: what runs the job (the eval task runner passes its own)."""
     args = sys.argv[1:] if argv is None else argv
     spec_path = Path(args[0] if args else "job.json")
-    spec = JobSpec.from_json(json.loads(spec_path.read_text()))
-    problem = _versions_ok(spec)
+    doc = json.loads(spec_path.read_text())
+    problem = _versions_ok(doc)
     if problem:
         print(f"{who}: {problem}", file=sys.stderr)
         return EXIT_VERSION_MISMATCH
-    result = run_job(spec)
+    result = run_job(JobSpec.from_json(doc))
     (spec_path.parent / "result.json").write_text(json.dumps(result))
     return 0
 

@@ -12,6 +12,7 @@ from simcoder.agents.change.examples import example_config
 from simcoder.agents.change.rules import Rule
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import AcceleratorSpec
+from simcoder.sandbox.job_spec import layer_json
 from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.report import ALL_COLUMNS
 
@@ -43,7 +44,7 @@ def job_changes(spec: AcceleratorSpec, rules: Sequence[Rule]) -> dict[str, dict[
             entry["examples"].append(
                 {
                     "name": f"{r.number}.{i}" + (f" {ex.name}" if ex.name else ""),
-                    "layer": dataclasses.asdict(layer),
+                    "layer": layer_json(layer),
                     "config": config_to_json(example_config(spec, ex)),
                     "expected": dict(ex.expected),
                 }

@@ -13,9 +13,9 @@ import dataclasses
 import fnmatch
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from simcoder.sandbox.job_spec import CaseSpec, LayerDoc
+from simcoder.sandbox.job_spec import CaseSpec, layer_json
 from simcoder.simulator.compat.config_json import config_to_json
 from simcoder.simulator.engine import Modules, simulate_layer
 from simcoder.simulator.errors import ScaleSimFailure, UserError
@@ -65,8 +65,7 @@ class Case:
 
     def to_spec(self) -> CaseSpec:
         """The case as the sandbox job carries it (``JobSpec.cases``)."""
-        layer = cast(LayerDoc, dataclasses.asdict(self.layer))
-        return CaseSpec(self.name, layer, config_to_json(self.config))
+        return CaseSpec(self.name, layer_json(self.layer), config_to_json(self.config))
 
 
 def _memory(mode: str, setting: tuple[int, int, int]) -> MemoryConfig:

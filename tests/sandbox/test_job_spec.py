@@ -44,8 +44,36 @@ def test_a_recorded_job_without_the_optional_keys_still_loads() -> None:
         ({"nonce": "n", "random_seed": 1.5}, r"'random_seed' must be an integer, got float"),
         ({"nonce": "n", "expected": {"w": ["x"]}}, r"expected.w\[0\] must be an object"),
         ({"nonce": "n", "cases": [{"name": "c"}]}, r"cases\[0\].layer must be an object"),
+        ({"nonce": "n", "layer_limt": 2}, r"the document: unknown key 'layer_limt'"),
+        ({"nonce": "n", "layers": {"w": 1}}, r"layers.w must be a list, got int"),
+        (
+            {"nonce": "n", "changes": {"storage": {"moved": [], "alternat": "b.py:M"}}},
+            r"changes.storage: unknown key 'alternat'",
+        ),
     ],
 )
 def test_a_wrong_key_is_named(doc: dict[str, object], message: str) -> None:
     with pytest.raises(JobSpecError, match=message):
         JobSpec.from_json(doc)
+
+
+def test_a_changed_module_with_examples_and_a_second_version_round_trips(tmp_path: Path) -> None:
+    from simcoder.agents.change.evidence import job_changes
+    from simcoder.agents.change.planning import plan_rules
+    from simcoder.agents.spec import read_spec
+
+    candidate = tmp_path / "b.py"
+    candidate.write_text("")
+    spec = read_spec(Path(__file__).resolve().parents[2] / "examples" / "drain-width.yaml")
+    rules, _ = plan_rules(spec, lambda _module: None, None)  # the component's own examples
+    changes = job_changes(spec, rules)
+    job = prepare_job(
+        tmp_path / "job",
+        {},
+        changes=changes,
+        alternates={kind: f"{candidate}:Module" for kind in changes},
+    )
+    doc = json.loads((job.directory / "job.json").read_text())
+    parsed = JobSpec.from_json(doc)
+    assert all(c.examples and c.alternate for c in parsed.changes.values())
+    assert parsed.to_json() == doc
