@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from simcoder.agents.change.components import Component
-from simcoder.agents.spec import LayerShape, RuleExample
-from simcoder.simulator.types import Layer, LayerReport
+from simcoder.agents.spec import AcceleratorSpec, LayerShape, RuleExample
+from simcoder.simulator.types import Layer, LayerReport, SimConfig
 
 
-def example_config(spec: Any, example: RuleExample) -> Any:
+def example_config(spec: AcceleratorSpec, example: RuleExample) -> SimConfig:
     """The SimConfig of an example: the spec's, with the example's ``config`` on top."""
     merged = spec.model_copy(update=example.config)
     return type(spec).model_validate(merged.model_dump()).sim_config()
@@ -22,11 +21,11 @@ def report_columns(report: LayerReport, columns: Iterable[str]) -> dict[str, flo
     return {c: float(getattr(report, c)) for c in columns}
 
 
-Simulate = Callable[[Layer, Any], LayerReport]
+Simulate = Callable[[Layer, SimConfig], LayerReport]
 
 
 def component_examples(
-    spec: Any, comp: Component, params: dict[str, int], columns: Sequence[str]
+    spec: AcceleratorSpec, comp: Component, params: dict[str, int], columns: Sequence[str]
 ) -> list[RuleExample]:
     """The component's worked examples: its small layers at its small configuration with the
     spec's dataflow, the moved columns computed by the component itself (an oracle)."""
@@ -75,7 +74,7 @@ def component_examples(
     return out
 
 
-def distinguishing(spec: Any, examples: Sequence[RuleExample]) -> int:
+def distinguishing(spec: AcceleratorSpec, examples: Sequence[RuleExample]) -> int:
     """How many examples state a number SCALE-Sim 3.0.0 does not give: only those can tell a
     module that makes the change from one that ignores it."""
     from simcoder.simulator.engine import simulate_layer
