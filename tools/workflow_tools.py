@@ -6,16 +6,16 @@ tool-calling model sees their JSON schema)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from langchain_core.tools import tool
+from langchain_core.tools import InjectedToolArg, tool
 
 from simcoder.agents.changes import Rule
 from simcoder.agents.critic import Verdict, judge
 from simcoder.agents.executor import ExecutionSummary, execute
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import AcceleratorSpec
-from simcoder.sandbox.types import Limits
+from simcoder.sandbox.types import Limits, Sandbox
 
 
 @tool
@@ -32,16 +32,18 @@ def run_candidates(
     random_budget_s: float = 0.0,
     changes: dict[str, dict[str, Any]] | None = None,
     alternates: dict[str, str] | None = None,
+    backend: Annotated[Sandbox | None, InjectedToolArg] = None,
 ) -> ExecutionSummary:
     """Run candidate simulator modules (module kind -> Python file) in the sandbox: each
     module's checks, then the spec's workloads with all candidates swapped in. Returns a short
     summary: status, violations per module, cycles per workload and layer."""
+    # backend: a Sandbox object in place of the named one (a test's fake); never a model's
     return execute(
         Path(run_dir),
         number,
         spec,
         candidates,
-        sandbox,
+        backend if backend is not None else sandbox,
         Limits(timeout_s=timeout_s, memory_mb=memory_mb),
         expected,
         random_seed,
