@@ -148,7 +148,8 @@ NOT_SAVED = {
     "models",
     "alt_models",
     "planner_model",
-}  # the directory; chat models
+    "sandbox_backend",
+}  # the directory; chat models; a Sandbox object (saved by its name, as `sandbox`)
 
 
 def test_every_setting_but_the_chat_models_is_saved() -> None:
