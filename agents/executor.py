@@ -19,7 +19,7 @@ from simcoder.sandbox.job_spec import ExpectedLayer
 from simcoder.sandbox.jobs import prepare_job
 from simcoder.sandbox.registry import get_sandbox
 from simcoder.sandbox.result import EvidenceDoc, ModuleDoc, WorkloadDoc
-from simcoder.sandbox.types import ExecResult, ExecStatus, Limits
+from simcoder.sandbox.types import ExecResult, ExecStatus, Limits, Sandbox
 
 TAIL = 1500  # characters of stderr and of a traceback kept in a summary
 SHOWN_VIOLATIONS = 8
@@ -158,7 +158,7 @@ def execute(
     number: int,
     spec: AcceleratorSpec,
     candidates: dict[str, str],
-    sandbox: str,
+    sandbox: str | Sandbox,
     limits: Limits,
     expected: Mapping[str, Sequence[ExpectedLayer]] | None = None,
     random_seed: int = 0,
@@ -185,7 +185,8 @@ def execute(
         changes=changes,
         alternates={k: f"{v}:Module" for k, v in (alternates or {}).items()},
     )
-    result = get_sandbox(sandbox).run(job)
+    box = get_sandbox(sandbox) if isinstance(sandbox, str) else sandbox  # a name, or a test's
+    result = box.run(job)
     (directory / "exec_result.json").write_text(json.dumps(result.to_json(), indent=2))
     summary = ExecutionSummary.of(number, result)
     (directory / "summary.json").write_text(json.dumps(summary.to_state(), indent=2))

@@ -16,6 +16,7 @@ from simcoder.agents.models import ChatModel
 from simcoder.agents.prompts import STRATEGIES
 from simcoder.agents.references import MODES as REFERENCE_MODES
 from simcoder.agents.spec import MODULES, AcceleratorSpec
+from simcoder.sandbox.types import Sandbox
 
 
 class WorkflowSettings(BaseModel):
@@ -66,15 +67,21 @@ class WorkflowConfig(WorkflowSettings):
     # per module, the model of the second version (--versions 2); default: ``model_for``'s
     alt_models: dict[str, ChatModel] = Field(default_factory=dict)
     planner_model: ChatModel | None = None
+    # a Sandbox object that runs the jobs in place of the backend ``sandbox`` names (a test's
+    # FakeSandbox with its handler); ``sandbox`` becomes its name, which run_config.json keeps
+    sandbox_backend: Sandbox | None = None
 
     def model_post_init(self, __context: Any) -> None:
         super().model_post_init(__context)
+        if self.sandbox_backend is not None:
+            self.sandbox = self.sandbox_backend.name
         unknown = set(self.models) - set(MODULES)
         if unknown:
             raise ValueError(f"unknown modules {sorted(unknown)}; choose from {MODULES}")
 
     def settings(self) -> WorkflowSettings:
-        """What can be saved: everything but the run directory and the chat models."""
+        """What can be saved: everything but the run directory, the chat models and a
+        sandbox object (saved by its name)."""
         return WorkflowSettings(**{k: getattr(self, k) for k in WorkflowSettings.model_fields})
 
     def model_for(self, module: str) -> ChatModel | None:

@@ -289,6 +289,7 @@ def make_executor(config: WorkflowConfig) -> Node:
                 spec=spec,
                 candidates=candidates,
                 sandbox=config.sandbox,
+                backend=config.sandbox_backend,
                 timeout_s=config.sandbox_timeout_s,
                 memory_mb=config.sandbox_memory_mb,
                 expected=expected,

@@ -1,6 +1,6 @@
 """Choose a sandbox backend by name: docker, bwrap, local, or auto (the strongest available).
-``fake`` (sandbox/fake.py, not isolation) is for the workflow's routing tests and is not offered
-to users."""
+``fake`` (sandbox/fake.py, not isolation: a FakeSandbox with its default handler, the runner run
+in this process) is for the workflow's routing tests and is not offered to users."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from simcoder.simulator.errors import SimcoderError
 
@@ -76,6 +76,7 @@ class ExecResult:
         return out
 
 
+@runtime_checkable  # so a config can take a Sandbox object (a test's FakeSandbox) and check it
 class Sandbox(Protocol):
     name: str
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Annotated
 
-from langchain_core.tools import tool
-from pydantic import BaseModel, ConfigDict
+from langchain_core.tools import InjectedToolArg, tool
+from pydantic import BaseModel, ConfigDict, Field
 
 from simcoder.agents.change.rules import Rule
 from simcoder.agents.critic import Verdict, judge
@@ -19,13 +20,13 @@ from simcoder.agents.executor import ExecutionSummary, execute
 from simcoder.agents.references import Reference
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.sandbox.job_spec import ExpectedLayer
-from simcoder.sandbox.types import Limits
+from simcoder.sandbox.types import Limits, Sandbox
 
 
 class RunRequest(BaseModel):
     """``run_candidates``'s arguments (see ``agents.executor.execute``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     run_dir: str
     number: int
@@ -39,6 +40,9 @@ class RunRequest(BaseModel):
     random_budget_s: float = 0.0
     changes: Mapping[str, Mapping[str, object]] | None = None
     alternates: dict[str, str] | None = None
+    # a Sandbox object in place of the named one (a test's fake): injected by the graph,
+    # never part of the schema a model sees
+    backend: Annotated[Sandbox | None, InjectedToolArg] = Field(default=None, exclude=True)
 
 
 class JudgeRequest(BaseModel):
@@ -67,16 +71,18 @@ def run_candidates(
     random_budget_s: float = 0.0,
     changes: Mapping[str, Mapping[str, object]] | None = None,
     alternates: dict[str, str] | None = None,
+    backend: Annotated[Sandbox | None, InjectedToolArg] = None,
 ) -> ExecutionSummary:
     """Run candidate simulator modules (module kind -> Python file) in the sandbox: each
     module's checks, then the spec's workloads with all candidates swapped in. Returns a short
     summary: status, violations per module, cycles per workload and layer."""
+    # backend: a Sandbox object in place of the named one (a test's fake); never a model's
     return execute(
         Path(run_dir),
         number,
         spec,
         candidates,
-        sandbox,
+        backend if backend is not None else sandbox,
         Limits(timeout_s=timeout_s, memory_mb=memory_mb),
         expected,
         random_seed,

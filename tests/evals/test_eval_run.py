@@ -324,15 +324,11 @@ def test_the_words_tier_end_to_end(tmp_path: Path) -> None:
     """A scripted chat model on a variant's two tiers: told the rule it writes the variant
     twice; told only the user's sentence it first writes SCALE-Sim's mapping (wrong), then the
     variant. Graded alike; the report splits Pass@1 by tier; the words prompt has no rule."""
-    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-    from langchain_core.messages import AIMessage
-
+    from simcoder.agents.scripted import scripted
     from simcoder.evals import report
 
     replies = [EXACT, EXACT, RIGHT, EXACT]  # jobs=1: rule #1, #2, then words #1, #2
-    fake = GenericFakeChatModel(
-        messages=iter([AIMessage(content=block(r)) for r in replies]), cache=False
-    )
+    fake = scripted(*(block(r) for r in replies))
     rule, words = BY_ID["mapping-os-exact-ofmap"], BY_ID["mapping-os-exact-ofmap-words"]
     out = tmp_path / "eval"
     result = run_eval(

@@ -1,6 +1,6 @@
 """Accelerators beyond SCALE-Sim 3.0.0 (issue 14): a change in the user's words becomes a rule
 (changes/<n>.md), a module and a verdict that names its evidence. Models are scripted
-(langchain-core's fake chat model) or talk real HTTP to a loopback OpenAI server."""
+(simcoder.agents.scripted) or talk real HTTP to a loopback OpenAI server."""
 
 from __future__ import annotations
 
@@ -10,20 +10,15 @@ from typing import Any
 
 import pytest
 import yaml
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
 from simcoder.agents.change.rules import parse_rule, read_rules
+from simcoder.agents.scripted import scripted
 from simcoder.agents.spec import ChangeError, paper_spec, read_spec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, resume
 from tests.loopback import completion, openai_server
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def scripted(*replies: str) -> GenericFakeChatModel:
-    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]), cache=False)
 
 
 def code(body: str) -> str:

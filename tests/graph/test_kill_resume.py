@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
+from simcoder.agents.scripted import scripted
 from simcoder.agents.spec import AcceleratorSpec
 from simcoder.graph.build import KILL_AT
 from simcoder.graph.config import RunRecord, WorkflowConfig, WorkflowSettings
@@ -149,7 +148,8 @@ NOT_SAVED = {
     "models",
     "alt_models",
     "planner_model",
-}  # the directory; chat models
+    "sandbox_backend",
+}  # the directory; chat models; a Sandbox object (saved by its name, as `sandbox`)
 
 
 def test_every_setting_but_the_chat_models_is_saved() -> None:
@@ -272,7 +272,7 @@ def test_time_waiting_for_approval_is_not_counted_against_the_wall_time_budget(
         asked.append(time.time())
         return {"approve": True}
 
-    mapping = GenericFakeChatModel(messages=iter([AIMessage(content=WRONG), AIMessage(RIGHT)]))
+    mapping = scripted(WRONG, RIGHT)
     config = WorkflowConfig(
         run_dir=tmp_path,
         spec=SPEC,

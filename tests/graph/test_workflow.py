@@ -1,5 +1,6 @@
 """The workflow end to end: offline with the library coder, and with scripted chat models
-(langchain-core's own fake chat model; no network, no mocks of our code)."""
+(simcoder.agents.scripted) and the fake sandbox (a handler; no process, no network, no mocks
+of our code)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 from langsmith.schemas import Run
 
+from simcoder.agents.scripted import scripted
 from simcoder.agents.spec import paper_spec
 from simcoder.graph.build import build_workflow
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import generate
 from simcoder.graph.tracing import read_trace
+from simcoder.sandbox.fake import FakeSandbox, returning
+from simcoder.sandbox.types import ExecResult, ExecStatus, Job
 
 SPEC = paper_spec("t", workloads=["alphago_zero"])
 
@@ -39,12 +41,6 @@ class Module(ReferenceMapping):
     def map(self, layer, array):
         return super().map(layer, array)
 ```"""
-
-
-def scripted(*replies: str) -> GenericFakeChatModel:
-    # cache=False: each call takes the next scripted reply, whatever global LLM cache an
-    # earlier in-process command left set (a cached answer would skip a reply)
-    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]), cache=False)
 
 
 def test_graph_has_the_design_card_nodes(tmp_path: Path) -> None:
@@ -142,15 +138,28 @@ class Module(ReferenceMapping):
 
 
 def test_code_that_loops_forever_ends_within_budget(tmp_path: Path) -> None:
+    """The sandbox kills the loop at its time limit (against the real backends:
+    tests/sandbox/test_containment.py::test_runaway_loop_is_killed); here the fake reports
+    that timeout, and the run blames the module and ends within its budget."""
+    jobs: list[Job] = []
+    timeout = returning(ExecStatus.TIMEOUT, wall_s=5)
+
+    def handler(job: Job) -> ExecResult:
+        jobs.append(job)
+        return timeout(job)
+
     config = WorkflowConfig(
         run_dir=tmp_path,
         spec=SPEC,
-        sandbox="fake",
+        sandbox_backend=FakeSandbox(handler),
         max_rounds=1,
         sandbox_timeout_s=5,
         models={"mapping": scripted(LOOPS)},
     )
+    assert config.sandbox == "fake" and config.settings().sandbox == "fake"
     state = generate(config)
+    assert len(jobs) == 1
+    assert "while True" in (tmp_path / "executions/001/job/candidate/mapping.py").read_text()
     assert state["status"] == "budget: mapping used its 1 rounds"
     assert state["last_execution"]["status"] == "timeout"
     assert state["verdict"]["blame"] == "mapping"
