@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import sys
 import threading
 import time
@@ -37,7 +36,7 @@ from simcoder.sandbox import runner
 from simcoder.sandbox.capture import CappedStream
 from simcoder.sandbox.jobs import RUNNER
 from simcoder.sandbox.outcome import finish
-from simcoder.sandbox.types import RESULT_FILE, ExecResult, ExecStatus, Job
+from simcoder.sandbox.types import ExecResult, ExecStatus, Job
 
 WARNING = (
     "the fake sandbox backend is NOT isolation: it answers with a test's handler or runs the "
@@ -164,16 +163,14 @@ def run_in_process(job: Job) -> ExecResult:
 
 
 def _run_runner(spec_path: Path) -> int:
-    """``runner.main`` without its version check (the host pinned its own versions): the exit
-    code the process would have had, a traceback on stderr when the runner raises."""
+    """``runner.main`` in this process (its version check passes: this interpreter is the one
+    the host pinned): the exit code the process would have had, a traceback on stderr when
+    the runner raises."""
     try:
-        spec = json.loads(spec_path.read_text())
-        result = runner.run(spec)
-        (spec_path.parent / RESULT_FILE).write_text(json.dumps(result))
+        return runner.main([str(spec_path)])
     except Exception:
         traceback.print_exc()
         return 1
-    return 0
 
 
 @contextlib.contextmanager

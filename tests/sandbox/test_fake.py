@@ -130,10 +130,11 @@ def test_nothing_is_kept_from_one_job_to_the_next(tmp_path: Path) -> None:
 
 def test_a_runner_that_raises_is_a_failed_run_with_its_traceback(tmp_path: Path) -> None:
     job = _job(tmp_path / "a", GOOD)
-    (job.directory / "job.json").write_text("{}")  # no nonce: the runner raises KeyError
+    (job.directory / "job.json").write_text("{}")  # no nonce: the runner's reader raises
     result = run_in_process(job)
     assert result.status is ExecStatus.FAILED and result.exit_code == 1
-    assert "KeyError: 'nonce'" in result.stderr and result.result is None
+    assert "JobSpecError: job.json: 'nonce' must be a string" in result.stderr
+    assert result.result is None
 
 
 @pytest.mark.parametrize(
