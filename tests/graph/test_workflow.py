@@ -57,7 +57,10 @@ def test_graph_has_the_design_card_nodes(tmp_path: Path) -> None:
 
 
 def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
-    state = generate(WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="fake"))
+    # half a second of random cases per module, not the default three: the random cases'
+    # own tests are in tests/simulator/test_spec_checks.py; this one is the run end to end
+    config = WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="fake", random_budget_s=0.5)
+    state = generate(config)
     assert state["status"] == "accepted"
     report = (tmp_path / "report.md").read_text()
     assert "Total cycle error: 0.00%" in report

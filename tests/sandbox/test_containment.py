@@ -213,6 +213,7 @@ def test_ten_gigabytes_are_refused(backend: str, tmp_path: Path) -> None:
     assert control.status is ExecStatus.OK and "ALLOCATED 1" in control.stdout
 
 
+@pytest.mark.slow  # waits out a time limit (~6 s)
 def test_runaway_loop_is_killed(backend: str, tmp_path: Path) -> None:
     blocked = make_sandbox(backend).run(probe_job(tmp_path, "spin", "4", timeout_s=1.5))
     assert blocked.status is ExecStatus.TIMEOUT and blocked.timed_out
@@ -221,6 +222,7 @@ def test_runaway_loop_is_killed(backend: str, tmp_path: Path) -> None:
     assert control.status is ExecStatus.OK and "DONE" in control.stdout
 
 
+@pytest.mark.slow  # a fork storm against the pid limit (~6 s)
 def test_process_storm_is_bounded(backend: str, tmp_path: Path) -> None:
     blocked = make_sandbox(backend).run(probe_job(tmp_path, "fork", pids=32))
     assert blocked.status is ExecStatus.FAILED and "REFUSED" in blocked.stdout

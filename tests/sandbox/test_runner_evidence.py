@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from simcoder.agents.critic import column_mismatches, judge
 from simcoder.agents.executor import ExecutionSummary
 from simcoder.agents.references import Reference, expected_columns, reference_for
@@ -108,6 +110,7 @@ def _refs(limit: int = 2) -> dict[str, Reference]:
     return out
 
 
+@pytest.mark.slow  # two AlphaGo Zero layers through every check (~7 s)
 def test_a_bug_only_the_users_workload_shows_is_caught_on_its_layers(tmp_path: Path) -> None:
     result = _run(tmp_path, {"mapping": _write(tmp_path, "m", BIG_LAYER_MAPPING)})
     rec = result["modules"]["mapping"]
@@ -123,6 +126,7 @@ def test_a_bug_only_the_users_workload_shows_is_caught_on_its_layers(tmp_path: P
     assert "workload probe" in verdict.evidence["mapping"]
 
 
+@pytest.mark.slow  # two AlphaGo Zero layers, each candidate alone (~6 s)
 def test_a_column_other_than_cycles_is_never_accepted(tmp_path: Path) -> None:
     result = _run(
         tmp_path,
@@ -146,6 +150,7 @@ def test_a_column_other_than_cycles_is_never_accepted(tmp_path: Path) -> None:
     assert ExecutionSummary.from_state(state) == summary and summary.blame
 
 
+@pytest.mark.slow  # three candidates through every check (~13 s)
 def test_blame_goes_to_the_first_module_whose_own_output_differs(tmp_path: Path) -> None:
     modules = {
         "mapping": _write(tmp_path, "m", BIG_LAYER_MAPPING),
