@@ -189,6 +189,7 @@ def test_field_differences_name_the_path_and_the_first_differing_element() -> No
     assert diff_fields((1, 2), (1, 2, 3), "t")[0].path == "t.len"
 
 
+@pytest.mark.slow  # every spec probe and half a second of random cases per kind (3-5 s each)
 @pytest.mark.parametrize("kind", ["mapping", "interconnect", "storage"])
 def test_the_reference_has_no_field_differences_from_itself(kind: str) -> None:
     module = {

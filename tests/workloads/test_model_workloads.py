@@ -5,6 +5,7 @@ neither torch nor the user's files) and the reference; and SCALE-Sim's own reade
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -21,8 +22,14 @@ from tests.conftest import run_simcoder as simcoder
 from tests.workloads.test_model_import import _need
 
 
-def _csv(tmp_path: Path) -> Path:
-    layers = get_workload("alexnet")[:2]
+def _csv(tmp_path: Path, scale: int = 1) -> Path:
+    """Two AlexNet layers, their channels and filters divided by ``scale`` (names kept)."""
+    layers = [
+        dataclasses.replace(
+            x, channels=max(1, x.channels // scale), num_filters=x.num_filters // scale
+        )
+        for x in get_workload("alexnet")[:2]
+    ]
     path = tmp_path / "mine.csv"
     path.write_text(topology_text(layers, False, ["two AlexNet layers"]))
     return path
@@ -32,7 +39,7 @@ def test_a_topology_file_is_a_workload_the_sandbox_job_carries(tmp_path: Path) -
     from simcoder.sandbox.job_spec import JobSpec
     from simcoder.sandbox.runner import run
 
-    path = _csv(tmp_path)
+    path = _csv(tmp_path, scale=8)  # small: what is tested is that the layers travel
     spec = paper_spec(workloads=[str(path)])
     assert reference_for(spec, str(path)).source == CORE  # no SCALE-Sim numbers for it
     job = prepare_job(tmp_path / "job", {}, workloads=[str(path)], checks=False)
