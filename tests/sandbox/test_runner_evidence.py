@@ -165,6 +165,7 @@ def test_blame_goes_to_the_first_module_whose_own_output_differs(tmp_path: Path)
     assert verdict.passing == ("storage",)
 
 
+@pytest.mark.slow  # two reference modules through every check on AlphaGo Zero layers (~5 s)
 def test_the_accepted_reference_names_its_evidence(tmp_path: Path) -> None:
     modules = {
         "mapping": "simcoder/simulator/mapping/reference.py:ReferenceMapping",
