@@ -14,6 +14,10 @@ from timings import pytest_runtest_logreport, pytest_terminal_summary  # noqa: F
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SCALESIM = ROOT.parent / "shared" / "reference" / "scalesim"
+# seconds of random differential cases per module and round in the workflow's routing tests
+# (WorkflowConfig's default is 3): they test where a verdict leads, not what random cases
+# find, which tests/simulator/test_spec_checks.py and the critic study measure
+ROUTING_RANDOM_S = 0.5
 
 
 def simcoder_command(*args: str) -> list[str]:

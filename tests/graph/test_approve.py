@@ -14,13 +14,16 @@ from simcoder.agents.spec import paper_spec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, load_config, resume
 from simcoder.simulator.registry import KINDS
+from tests.conftest import ROUTING_RANDOM_S
 
 SPEC = paper_spec("t", workloads=["ncf"])
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _config(run_dir: Path) -> WorkflowConfig:
-    return WorkflowConfig(run_dir=run_dir, spec=SPEC, sandbox="fake", approve=True)
+    return WorkflowConfig(
+        run_dir=run_dir, spec=SPEC, sandbox="fake", random_budget_s=ROUTING_RANDOM_S, approve=True
+    )
 
 
 @pytest.mark.slow  # a whole workflow run

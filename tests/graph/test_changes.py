@@ -16,6 +16,7 @@ from simcoder.agents.scripted import scripted
 from simcoder.agents.spec import ChangeError, paper_spec, read_spec
 from simcoder.graph.config import WorkflowConfig
 from simcoder.graph.run import AWAITING, generate, resume
+from tests.conftest import ROUTING_RANDOM_S
 from tests.loopback import completion, openai_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +95,12 @@ def test_a_coder_wrong_then_right_on_a_rule_example(tmp_path: Path) -> None:
     spec = paper_spec("t", workloads=["ncf"], changes=[_change()])
     model = scripted(PLAIN, DRAIN2)
     config = WorkflowConfig(
-        run_dir=tmp_path, spec=spec, sandbox="fake", models={"storage": model}, max_rounds=3
+        run_dir=tmp_path,
+        spec=spec,
+        sandbox="fake",
+        random_budget_s=ROUTING_RANDOM_S,
+        models={"storage": model},
+        max_rounds=3,
     )
     state = generate(config)
     assert state["status"] == "accepted"
@@ -123,6 +129,7 @@ def test_a_model_module_that_ignores_a_known_change_is_not_accepted(tmp_path: Pa
         run_dir=tmp_path,
         spec=spec,
         sandbox="fake",
+        random_budget_s=ROUTING_RANDOM_S,
         models={"storage": scripted(PLAIN, PLAIN)},
         max_rounds=2,
     )
@@ -140,6 +147,7 @@ def test_two_versions_that_disagree_then_agree(tmp_path: Path) -> None:
         run_dir=tmp_path,
         spec=spec,
         sandbox="fake",
+        random_budget_s=ROUTING_RANDOM_S,
         versions=2,
         models={"storage": scripted(DRAIN2, DRAIN2)},
         alt_models={"storage": scripted(DRAIN3, DRAIN2)},
@@ -165,6 +173,7 @@ def test_a_change_that_moves_an_undeclared_column_is_blamed(tmp_path: Path) -> N
         run_dir=tmp_path,
         spec=spec,
         sandbox="fake",
+        random_budget_s=ROUTING_RANDOM_S,
         models={"storage": scripted(DRAIN2, DRAIN2)},
         max_rounds=2,
     )
@@ -181,7 +190,15 @@ def test_wrong_expected_numbers_are_never_accepted(tmp_path: Path) -> None:
     wrong = {"workload": "ncf", "layer": "1", "total_cycles": 1}
     change = {"text": "two-cycle hops", "component": "hop_latency", "expected": [wrong]}
     spec = paper_spec("t", workloads=["ncf"], changes=[change])
-    state = generate(WorkflowConfig(run_dir=tmp_path, spec=spec, sandbox="fake", max_rounds=2))
+    state = generate(
+        WorkflowConfig(
+            run_dir=tmp_path,
+            spec=spec,
+            sandbox="fake",
+            random_budget_s=ROUTING_RANDOM_S,
+            max_rounds=2,
+        )
+    )
     assert state["status"] == "budget: interconnect used its 2 rounds"
     assert state["executions"] == 2  # the budget holds
     v = _verdict(state)
@@ -193,7 +210,11 @@ def test_wrong_expected_numbers_are_never_accepted(tmp_path: Path) -> None:
 def test_a_change_with_neither_component_nor_model_says_what_to_give(tmp_path: Path) -> None:
     spec = paper_spec("t", changes=[{"text": "PEs are twice as fast"}])
     with pytest.raises(ChangeError, match=r"Give component:.*--list-components.*--model"):
-        generate(WorkflowConfig(run_dir=tmp_path, spec=spec, sandbox="fake"))
+        generate(
+            WorkflowConfig(
+                run_dir=tmp_path, spec=spec, sandbox="fake", random_budget_s=ROUTING_RANDOM_S
+            )
+        )
 
 
 @pytest.mark.slow
@@ -201,7 +222,9 @@ def test_approve_pauses_after_planning_and_resume_takes_the_edited_rule(tmp_path
     spec = paper_spec(
         "t", workloads=["ncf"], changes=[{"text": "wide", "component": "drain_width"}]
     )
-    config = WorkflowConfig(run_dir=tmp_path, spec=spec, sandbox="fake", approve=True)
+    config = WorkflowConfig(
+        run_dir=tmp_path, spec=spec, sandbox="fake", random_budget_s=ROUTING_RANDOM_S, approve=True
+    )
     state = generate(config)
     assert state["status"] == AWAITING
     assert state["approval_request"]["stage"] == "plan"
@@ -276,7 +299,12 @@ def test_words_to_rule_to_module_over_a_loopback_openai_server(tmp_path: Path) -
     with openai_server(reply) as url:
         model = make_model("vllm:loopback", url, cache=False)
         config = WorkflowConfig(
-            run_dir=tmp_path, description=DESCRIPTION, model=model, sandbox="fake", endpoint=url
+            run_dir=tmp_path,
+            description=DESCRIPTION,
+            model=model,
+            sandbox="fake",
+            random_budget_s=ROUTING_RANDOM_S,
+            endpoint=url,
         )
         state = generate(config)
     assert state["status"] == "accepted"

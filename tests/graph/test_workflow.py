@@ -18,6 +18,7 @@ from simcoder.graph.run import generate
 from simcoder.graph.tracing import read_trace
 from simcoder.sandbox.fake import FakeSandbox, returning
 from simcoder.sandbox.types import ExecResult, ExecStatus, Job
+from tests.conftest import ROUTING_RANDOM_S
 
 SPEC = paper_spec("t", workloads=["alphago_zero"])
 
@@ -57,9 +58,9 @@ def test_graph_has_the_design_card_nodes(tmp_path: Path) -> None:
 
 
 def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
-    # half a second of random cases per module, not the default three: the random cases'
-    # own tests are in tests/simulator/test_spec_checks.py; this one is the run end to end
-    config = WorkflowConfig(run_dir=tmp_path, spec=SPEC, sandbox="fake", random_budget_s=0.5)
+    config = WorkflowConfig(
+        run_dir=tmp_path, spec=SPEC, sandbox="fake", random_budget_s=ROUTING_RANDOM_S
+    )
     state = generate(config)
     assert state["status"] == "accepted"
     report = (tmp_path / "report.md").read_text()
@@ -92,7 +93,11 @@ def test_offline_library_run_matches_scalesim(tmp_path: Path) -> None:
 def test_wrong_mapping_is_blamed_fixed_and_nothing_else_regenerated(tmp_path: Path) -> None:
     mapping_model = scripted("I think the answer is obvious.", WRONG, RIGHT)
     config = WorkflowConfig(
-        run_dir=tmp_path, spec=SPEC, sandbox="fake", models={"mapping": mapping_model}
+        run_dir=tmp_path,
+        spec=SPEC,
+        sandbox="fake",
+        random_budget_s=ROUTING_RANDOM_S,
+        models={"mapping": mapping_model},
     )
     state = generate(config)
     assert state["status"] == "accepted"
@@ -117,6 +122,7 @@ def test_a_module_that_never_gets_right_stops_on_budget_keeping_nothing_wrong(
         run_dir=tmp_path,
         spec=SPEC,
         sandbox="fake",
+        random_budget_s=ROUTING_RANDOM_S,
         max_rounds=2,
         models={
             "storage": scripted("no code here", "still none", "nope", "nothing", "never", "no")
@@ -190,6 +196,7 @@ def test_code_that_reaches_for_the_network_is_contained_and_blamed(tmp_path: Pat
         run_dir=tmp_path,
         spec=SPEC,
         sandbox="fake",
+        random_budget_s=ROUTING_RANDOM_S,
         max_rounds=1,
         models={"storage": scripted(PHONES_HOME)},
     )
@@ -223,6 +230,7 @@ def test_a_rewrite_that_breaks_a_passing_module_is_reverted_to_its_best_version(
         run_dir=run_dir,
         spec=spec,
         sandbox="fake",
+        random_budget_s=ROUTING_RANDOM_S,
         max_rounds=2,
         reference_file=expected,
         models={"mapping": scripted(RIGHT, WRONG)},
