@@ -7,7 +7,7 @@ blamed, which coder runs next, what a timeout or a rejected run leads to); the c
 candidate code, and the time and memory limits, are tested against the real backends
 (tests/sandbox/). Two handlers ship beside it:
 
-- :func:`run_in_process` (the default) runs the in-sandbox runner (``sandbox.runner.run``) in
+- :func:`run_in_process` (the default) runs the in-sandbox runner (``sandbox.runner.main``) in
   the test's own process, in the job directory, and writes and parses its result document
   through the host's own path (``outcome.finish``: schema and nonce), so the workflow sees what
   a real backend returns for the same job. The candidate's code runs with the test's
