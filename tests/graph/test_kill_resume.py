@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from simcoder.agents.scripted import scripted
 from simcoder.agents.spec import AcceleratorSpec
@@ -36,6 +37,7 @@ from simcoder.graph.run import (
 )
 from simcoder.graph.state import running_seconds
 from simcoder.graph.tracing import read_trace
+from tests.conftest import ROUTING_RANDOM_S
 
 ROOT = Path(__file__).resolve().parents[2]
 NODES = ("planner", "coder_mapping", "coder_interconnect", "coder_storage", "executor", "critic")
@@ -74,15 +76,29 @@ def _outputs(run: Path) -> dict[Path, int]:
 
 
 def kill_then_resume(run: Path, boundary: str) -> None:
-    """generate on examples/paper-os.yaml (library coder, bwrap), killed with SIGKILL at
-    ``boundary``; then ``resume``, which must finish accepted without redoing a finished node."""
+    """generate on examples/paper-os.yaml checked on AlphaGo Zero alone, with ROUTING_RANDOM_S
+    of random cases (library coder, bwrap), killed with SIGKILL at ``boundary``; then
+    ``resume``, which must finish accepted without redoing a finished node."""
     point = BOUNDARIES[boundary]
     env = {k: v for k, v in os.environ.items() if k != KILL_AT}
     if point is not None:
         env[KILL_AT] = point
-    spec = str(ROOT / "examples" / "paper-os.yaml")
+    spec = run.parent / "paper-os-alphago.yaml"  # what is killed is the run, not the workload
+    example = yaml.safe_load((ROOT / "examples" / "paper-os.yaml").read_text())
+    spec.write_text(yaml.safe_dump({**example, "workloads": ["alphago_zero"]}))
+    budget = str(ROUTING_RANDOM_S)
     proc = subprocess.Popen(
-        _cli("generate", "--spec", spec, "--sandbox", "bwrap", "-o", str(run)),
+        _cli(
+            "generate",
+            "--spec",
+            str(spec),
+            "--sandbox",
+            "bwrap",
+            "--random-budget",
+            budget,
+            "-o",
+            str(run),
+        ),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -277,6 +293,7 @@ def test_time_waiting_for_approval_is_not_counted_against_the_wall_time_budget(
         run_dir=tmp_path,
         spec=SPEC,
         sandbox="bwrap",
+        random_budget_s=ROUTING_RANDOM_S,
         approve=True,
         wall_time_s=budget,
         models={"mapping": mapping},
