@@ -77,3 +77,13 @@ def test_a_changed_module_with_examples_and_a_second_version_round_trips(tmp_pat
     parsed = JobSpec.from_json(doc)
     assert all(c.examples and c.alternate for c in parsed.changes.values())
     assert parsed.to_json() == doc
+
+
+def test_the_layer_document_has_exactly_the_layers_fields() -> None:
+    """LayerJson restates Layer's fields for the runner's reader: kept in step by this test."""
+    import dataclasses
+
+    from simcoder.sandbox.job_spec import LayerJson
+    from simcoder.simulator.types import Layer
+
+    assert list(LayerJson.__annotations__) == [f.name for f in dataclasses.fields(Layer)]
