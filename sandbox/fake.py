@@ -37,6 +37,7 @@ from simcoder.sandbox.capture import CappedStream
 from simcoder.sandbox.jobs import RUNNER
 from simcoder.sandbox.outcome import finish
 from simcoder.sandbox.types import ExecResult, ExecStatus, Job
+from simcoder.simulator.registry import CANDIDATE_PREFIX
 
 WARNING = (
     "the fake sandbox backend is NOT isolation: it answers with a test's handler or runs the "
@@ -47,8 +48,6 @@ NAME = "fake"
 
 Handler = Callable[[Job], ExecResult]
 
-# candidate modules are loaded by file path under this prefix (simulator.registry._load_attr)
-_CANDIDATE_PREFIX = "_simcoder_candidate_"
 # one in-process job at a time: it changes the working directory while it runs
 _IN_PROCESS = threading.Lock()
 
@@ -187,7 +186,7 @@ def _job_scope(directory: Path) -> Iterator[None]:
             yield
     finally:
         for name in set(sys.modules) - modules:
-            if name.startswith(_CANDIDATE_PREFIX):
+            if name.startswith(CANDIDATE_PREFIX):
                 del sys.modules[name]
         builtin._REGISTERED.clear()
         builtin._REGISTERED.update(workloads)

@@ -61,6 +61,11 @@ def builtin_names(kind: str) -> list[str]:
     return sorted(name for k, name in BUILTIN if k == kind)
 
 
+# a file loaded by path becomes the module CANDIDATE_PREFIX + <hash of its path> (the fake
+# sandbox drops these after each in-process job)
+CANDIDATE_PREFIX = "_simcoder_candidate_"
+
+
 def _load_attr(spec: str) -> Any:
     target, _, attr = spec.rpartition(":")
     if not target or not attr:
@@ -69,7 +74,7 @@ def _load_attr(spec: str) -> Any:
         path = Path(target)
         if not path.is_file():
             raise ModuleLoadError(f"{target}: no such file")
-        name = f"_simcoder_candidate_{abs(hash(path.resolve()))}"
+        name = f"{CANDIDATE_PREFIX}{abs(hash(path.resolve()))}"
         file_spec = importlib.util.spec_from_file_location(name, path)
         if file_spec is None or file_spec.loader is None:
             raise ModuleLoadError(f"{target}: cannot be imported as a Python file")
